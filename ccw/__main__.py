@@ -1,0 +1,3 @@
+from ccw.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""`ccw build`: run `dbt build` and publish the warehouse file atomically.
+
+Readers (BI tools, analysts) open the published file read-only. The build
+never writes to that file: it writes a sibling `<name>.building.duckdb`
+(a copy of the published file when one exists, so incremental models keep
+their state), and when the build has succeeded it is renamed over the
+published file with one atomic `os.replace`. A reader that had the old file
+open keeps reading the old, complete tables; a new reader gets the new ones.
+A failed build leaves the published file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import click
+
+from ccw.dbt import run_dbt
+from ccw.errors import CcwError
+from ccw.paths import raw_dir as default_raw_dir
+from ccw.paths import resolve
+from ccw.paths import warehouse_path as default_warehouse_path
+
+
+def building_path(published: Path) -> Path:
+    return published.with_name(published.stem + ".building" + published.suffix)
+
+
+def publish_build(
+    raw_dir: Path,
+    warehouse: Path,
+    dbt_args: list[str] | None = None,
+    full_refresh: bool = False,
+    stream: bool = True,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+) -> float:
+    """Build into a side file, then swap it in. Returns seconds taken."""
+    raw_dir = Path(raw_dir).resolve()
+    warehouse = Path(warehouse).resolve()
+    if not raw_dir.is_dir():
+        raise CcwError(f"raw folder {raw_dir} does not exist", "RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    side = building_path(warehouse)
+    for leftover in (side, side.with_name(side.name + ".wal")):
+        if leftover.exists():
+            leftover.unlink()
+    if warehouse.exists() and not full_refresh:
+        shutil.copy2(warehouse, side)
+    start = time.perf_counter()
+    args = ["build", *(dbt_args or [])]
+    if full_refresh:
+        args.append("--full-refresh")
+    run_dbt(args, raw_dir, side, target_path=target_path, log_path=log_path, stream=stream)
+    wal = side.with_name(side.name + ".wal")
+    if wal.exists():
+        raise CcwError("the built file still has a write-ahead log", str(wal), "rerun `ccw build`")
+    os.replace(side, warehouse)
+    return time.perf_counter() - start
+
+
+@click.command()
+@click.option("--raw-dir", type=click.Path(file_okay=False), default=None, help="Raw folder (default: $RAW_DIR or data/raw).")
+@click.option("--warehouse", type=click.Path(dir_okay=False), default=None, help="DuckDB file to publish (default: $WAREHOUSE_PATH or warehouse/contact_center.duckdb).")
+@click.option("--full-refresh", is_flag=True, help="Rebuild every incremental model from scratch.")
+@click.option("--select", "select", default=None, help="dbt selection, passed through (e.g. 'marts').")
+@click.option("--quiet", is_flag=True, help="Do not stream dbt's output.")
+def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select: str | None, quiet: bool) -> None:
+    """Build the warehouse from the raw folder with `dbt build` (models, seeds,
+    tests) into a side file, and publish it atomically when it succeeds."""
+    raw = resolve(raw_dir) if raw_dir else default_raw_dir()
+    wh = resolve(warehouse) if warehouse else default_warehouse_path()
+    extra = ["--select", select] if select else []
+    click.echo(f"building {wh} from {raw} ...", err=True)
+    seconds = publish_build(raw, wh, extra, full_refresh=full_refresh, stream=not quiet)
+    click.echo(f"published {wh} in {seconds:.1f}s", err=True)

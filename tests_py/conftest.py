@@ -1,0 +1,53 @@
+"""Shared fixtures: one simulated raw folder and one built warehouse per test session.
+
+Tests that need data use `demo_raw` (a small simulated folder with ground
+truth) and `demo_warehouse` (that folder built with `dbt build`); both are
+built once and shared. Open the warehouse read-only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ccw.paths import PROJECT_ROOT
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+DEMO_ARGS = dict(days=30, agents=20, seed=11)
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def demo_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 30-day simulated raw folder (CSV) with `_ground_truth/`."""
+    from ccw.simulator import simulate_to_folder
+
+    out = tmp_path_factory.mktemp("raw") / "raw"
+    simulate_to_folder(out, **DEMO_ARGS)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`demo_raw` built with `dbt build` (models, seeds and data tests)."""
+    from ccw.build import publish_build
+
+    work = tmp_path_factory.mktemp("wh")
+    wh = work / "warehouse.duckdb"
+    publish_build(demo_raw, wh, target_path=work / "target", log_path=work / "logs", stream=False)
+    return wh
+
+
+@pytest.fixture()
+def demo_con(demo_warehouse: Path):
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    yield con
+    con.close()
