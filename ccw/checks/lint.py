@@ -1,0 +1,159 @@
+"""The lint gate: `sqlfluff lint models analyses` with the dbt templater.
+
+The dbt templater compiles every model with dbt, so it needs the project's
+environment: DO_NOT_TRACK=1, RAW_DIR, WAREHOUSE_PATH (a DuckDB file dbt may
+open), and target/log paths. This module runs sqlfluff in throw-away paths so
+that it never touches `target/`, `logs/` or the published warehouse (and can
+run beside a build or a teammate's dbt run).
+
+Run it alone:  python -m ccw.checks.lint [--project-dir DIR] [--processes N] [PATH ...]
+Exit code 1 and a list `file:line:col  CODE  description` on any violation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ccw.paths import PROJECT_ROOT
+
+
+@dataclass
+class Violation:
+    path: str
+    line: int
+    col: int
+    code: str
+    description: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}  {self.code}  {self.description}"
+
+
+@dataclass
+class LintResult:
+    returncode: int
+    violations: list[Violation]
+    files: int
+    seconds: float
+    stderr: str
+
+    @property
+    def success(self) -> bool:
+        return self.returncode == 0 and not self.violations
+
+
+def sqlfluff_executable() -> str:
+    candidate = Path(sys.executable).parent / "sqlfluff"
+    return str(candidate) if candidate.exists() else "sqlfluff"
+
+
+def lint_env(work: Path, raw_dir: Path | None = None, project_dir: Path | None = None) -> dict[str, str]:
+    """Environment for the dbt templater, every writable path under `work`."""
+    env = dict(os.environ)
+    raw = raw_dir
+    if raw is None:
+        raw = work / "raw"
+        raw.mkdir(parents=True, exist_ok=True)
+    env.update(
+        {
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "RAW_DIR": str(Path(raw).resolve()),
+            "WAREHOUSE_PATH": str((work / "lint.duckdb").resolve()),
+            "DBT_TARGET_PATH": str((work / "target").resolve()),
+            "DBT_LOG_PATH": str((work / "logs").resolve()),
+            "DBT_PROFILES_DIR": str((Path(project_dir or PROJECT_ROOT) / "profiles").resolve()),
+            "PWD": str(Path(project_dir or PROJECT_ROOT).resolve()),
+        }
+    )
+    env.pop("DBT_PROJECT_DIR", None)
+    return env
+
+
+def run_lint(
+    project_dir: Path | None = None,
+    paths: tuple[str, ...] = ("models", "analyses"),
+    processes: int = 2,
+    work_dir: Path | None = None,
+    raw_dir: Path | None = None,
+) -> LintResult:
+    project = Path(project_dir or PROJECT_ROOT).resolve()
+    existing = [p for p in paths if (project / p).exists()]
+    with tempfile.TemporaryDirectory(prefix="ccw-lint-") as tmp:
+        work = Path(work_dir) if work_dir else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        env = lint_env(work, raw_dir, project)
+        if not existing:
+            return LintResult(0, [], 0, 0.0, "")
+        cmd = [sqlfluff_executable(), "lint", *existing, "--format", "json", "--processes", str(processes), "--disable-progress-bar"]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    violations: list[Violation] = []
+    files = 0
+    out = proc.stdout.strip()
+    try:
+        # the JSON document is the last line; dbt may log before it
+        report = json.loads(out.splitlines()[-1]) if out else []
+    except (json.JSONDecodeError, IndexError):
+        report = None
+    if report is None:
+        return LintResult(proc.returncode or 2, [], 0, seconds, (proc.stderr + proc.stdout)[-4000:])
+    for entry in report:
+        files += 1
+        for v in entry.get("violations", []):
+            violations.append(
+                Violation(
+                    entry.get("filepath", "?"),
+                    int(v.get("start_line_no") or v.get("line_no") or 0),
+                    int(v.get("start_line_pos") or v.get("line_pos") or 0),
+                    str(v.get("code", "?")),
+                    str(v.get("description", "")),
+                )
+            )
+    return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:])
+
+
+def summarize(result: LintResult) -> str:
+    lines = [str(v) for v in result.violations]
+    by_code: dict[str, int] = {}
+    for v in result.violations:
+        by_code[v.code] = by_code.get(v.code, 0) + 1
+    counts = ", ".join(f"{k}: {n}" for k, n in sorted(by_code.items(), key=lambda kv: -kv[1]))
+    if result.violations:
+        lines.append(
+            f"{len(result.violations)} violations in {len({v.path for v in result.violations})} of {result.files} files"
+            f" ({counts}) in {result.seconds:.1f}s"
+        )
+    elif result.returncode != 0:
+        tail = [ln for ln in result.stderr.splitlines() if ln.strip()][-15:]
+        lines.append("sqlfluff failed without a report:")
+        lines.extend("  " + ln for ln in tail)
+    else:
+        lines.append(f"ok: {result.files} files lint-clean in {result.seconds:.1f}s")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--project-dir", type=click.Path(file_okay=False, exists=True), default=None, help="dbt project (default: this repo).")
+@click.option("--processes", type=int, default=2, show_default=True, help="sqlfluff worker processes.")
+@click.argument("paths", nargs=-1)
+def main(project_dir: str | None, processes: int, paths: tuple[str, ...]) -> None:
+    """Lint models/ and analyses/ (or PATHS) with sqlfluff and the dbt templater."""
+    result = run_lint(Path(project_dir) if project_dir else None, paths or ("models", "analyses"), processes)
+    click.echo(summarize(result))
+    if not result.success:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,338 @@
+"""Ground truth from the clean event model, by the spec's definitions
+(marts-and-kpis.md), in pandas/numpy: never by running the warehouse's SQL.
+
+The runner feeds the clean typed rows as they are written (`observe`) and the
+generator's contacts (`add_contacts`); `write` computes and writes the files
+of `<out>/_ground_truth/`. To add a measure: compute a frame keyed by
+(agent_id, activity_date) in `agent_daily` and add it to `parts`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ccw.simulator.contacts import CATEGORIES, CHAT_CHANNELS, Contacts
+from ccw.simulator.frame import Frame
+from ccw.simulator.schema import NULL, QUEUES
+from ccw.simulator.world import DAY_S, World
+
+SERVICE_LEVEL_S = 20
+SHORT_ABANDON_S = 5
+SURVEY_MATCH_S = 24 * 3600
+LATE_GRACE_S = 300
+KEEP = {
+    "telephony__calls": ("call_id", "root_call_id", "direction", "queue", "agent_id", "enqueued_at", "answered_at",
+                         "ended_at", "hold_s", "acw_s", "disposition"),
+    "survey__responses": ("response_id", "customer_id", "survey", "channel", "call_id", "sent_at", "responded_at", "score"),
+    "crm__qa_evaluations": ("evaluation_id", "agent_id", "evaluated_at", "score"),
+    "wfm__schedules": ("agent_id", "shift_start", "shift_end"),
+    "wfm__agent_states": ("agent_id", "state", "started_at", "ended_at"),
+}
+STATE_NAMES = ("available", "on_contact", "acw", "break", "offline")
+
+
+class Truth:
+    def __init__(self, world: World, agent_versions: tuple[np.ndarray, np.ndarray, np.ndarray]):
+        self.world = world
+        self.agent_versions = agent_versions
+        self.parts: dict[str, list[dict[str, np.ndarray]]] = {k: [] for k in KEEP}
+        self.contacts: list[Contacts] = []
+
+    # -- collection --------------------------------------------------------------------------------
+    def observe(self, entity: str, clean: Frame) -> None:
+        cols = KEEP.get(entity)
+        if cols and clean:
+            self.parts[entity].append({c: np.asarray(clean[c]) for c in cols})
+
+    def add_contacts(self, c: Contacts) -> None:
+        self.contacts.append(c)
+
+    def _frame(self, entity: str) -> pd.DataFrame:
+        parts = self.parts[entity]
+        if not parts:
+            return pd.DataFrame({c: pd.Series(dtype="int64") for c in KEEP[entity]})
+        return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in KEEP[entity]})
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _day(self, ts: np.ndarray | pd.Series) -> np.ndarray:
+        return self.world.day_of(np.asarray(ts, dtype=np.int64))
+
+    def _date_str(self, day: np.ndarray) -> np.ndarray:
+        base = np.datetime64(self.world.cfg.start.isoformat(), "D")
+        return (base + np.asarray(day, dtype=np.int64).astype("timedelta64[D]")).astype(str)
+
+    def _split(self, agent: np.ndarray, s: np.ndarray, e: np.ndarray) -> pd.DataFrame:
+        """Intervals split at reporting-day boundaries: (agent, day, seconds), zero-length dropped."""
+        rows_a, rows_d, rows_s = [], [], []
+        s = s.astype(np.int64)
+        e = e.astype(np.int64)
+        cur = s.copy()
+        live = e > cur
+        while live.any():
+            day = self._day(cur)
+            nxt = np.minimum(e, self.world.day_start(0) + (day + 1) * DAY_S)
+            rows_a.append(agent[live]); rows_d.append(day[live]); rows_s.append((nxt - cur)[live])
+            cur = np.where(live, nxt, cur)
+            live = e > cur
+        if not rows_a:
+            return pd.DataFrame({"agent": [], "day": [], "secs": []})
+        return pd.DataFrame({"agent": np.concatenate(rows_a), "day": np.concatenate(rows_d), "secs": np.concatenate(rows_s)})
+
+    def _contacts(self) -> pd.DataFrame:
+        if not self.contacts:
+            return pd.DataFrame()
+        c = Contacts.concat(self.contacts)
+        df = pd.DataFrame({f.name: getattr(c, f.name) for f in fields(Contacts)})
+        df["day"] = self._day(df["started_at"])
+        # a ticket created after the period is not exported: staging nulls the link
+        valid_ticket = (df["ticket_id"] != NULL) & (df["ticket_at"] < self.world.end_utc)
+        df.loc[~valid_ticket, "ticket_id"] = NULL
+        df["is_complaint"] = valid_ticket & df["is_complaint"]
+        df["is_presales"] = valid_ticket & (df["category"] == 0)
+        return df
+
+    # -- survey attribution ------------------------------------------------------------------------
+    def _attribute(self, resp: pd.DataFrame, legs: pd.DataFrame, con: pd.DataFrame) -> pd.DataFrame:
+        """Contact index of each response (-1 unattributed), by the spec's rule."""
+        resp = resp.copy()
+        con_index = pd.Series(np.arange(len(con)), index=pd.Index(con["source_ref"].where(con["kind"] == 0, -2)))
+        con_index = con_index[con_index.index >= 0]
+        inbound = legs[legs["direction"] == 0]
+        root = np.where(inbound["root_call_id"] != NULL, inbound["root_call_id"], inbound["call_id"])
+        leg_contact = pd.Series(con_index.reindex(root).to_numpy(), index=inbound["call_id"].to_numpy())
+        via_call = leg_contact.reindex(resp["call_id"].to_numpy()).to_numpy()
+        resp["contact"] = np.where(np.isnan(via_call), -1, np.nan_to_num(via_call, nan=-1)).astype(np.int64)
+        resp["method"] = np.where(resp["contact"] >= 0, "call_id", "")
+        fb = resp[resp["contact"] < 0]
+        if len(fb) and len(con):
+            cand = pd.DataFrame({"customer_id": con["customer"], "kind": con["kind"], "c_start": con["started_at"],
+                                 "c_end": con["ended_at"], "c_idx": np.arange(len(con))})
+            cand = cand[cand["customer_id"] > 0]
+            m = fb[["response_id", "customer_id", "channel", "sent_at"]].merge(
+                cand, left_on=["customer_id", "channel"], right_on=["customer_id", "kind"], how="inner")
+            m = m[(m["c_end"] >= m["sent_at"] - SURVEY_MATCH_S) & (m["c_end"] <= m["sent_at"])]
+            m = m.sort_values(["response_id", "c_start", "c_idx"]).drop_duplicates("response_id", keep="last")
+            hit = pd.Series(m["c_idx"].to_numpy(), index=m["response_id"].to_numpy())
+            pos = resp.index[resp["contact"] < 0]
+            got = hit.reindex(resp.loc[pos, "response_id"].to_numpy()).to_numpy()
+            ok = ~np.isnan(got)
+            resp.loc[pos[ok], "contact"] = got[ok].astype(np.int64)
+            resp.loc[pos[ok], "method"] = "fallback"
+        # latest responded_at per (contact, survey) counts
+        resp["is_counting"] = False
+        att = resp[resp["contact"] >= 0].sort_values(["contact", "survey", "responded_at", "response_id"])
+        last = att.drop_duplicates(["contact", "survey"], keep="last").index
+        resp.loc[last, "is_counting"] = True
+        return resp
+
+    # -- outputs -----------------------------------------------------------------------------------
+    def write(self, gt: Path, counts: dict[str, dict[str, Any]], rejected: dict[str, dict[str, int]],
+              manifest: dict[str, Any]) -> dict[str, int]:
+        gt.mkdir(parents=True, exist_ok=True)
+        legs = self._frame("telephony__calls")
+        con = self._contacts()
+        resp = self._frame("survey__responses")
+        resp = self._attribute(resp, legs, con) if len(resp) else resp.assign(contact=[], method=[], is_counting=[])
+
+        ad = self.agent_daily(legs, con, resp)
+        qd = self.queue_daily(legs)
+        cd = self.contact_rows(con, resp)
+        pd.DataFrame([{"entity": e, **v} for e, v in counts.items()]).to_csv(gt / "entity_counts.csv", index=False)
+        rej = [{"entity": e, "reason_code": r, "rows": n} for e, by in rejected.items() for r, n in sorted(by.items())]
+        pd.DataFrame(rej, columns=["entity", "reason_code", "rows"]).to_csv(gt / "rejected_by_reason.csv", index=False)
+        ad.to_csv(gt / "agent_daily.csv", index=False)
+        qd.to_csv(gt / "queue_daily.csv", index=False)
+        cd.to_csv(gt / "contacts.csv", index=False)
+        sv = resp.assign(contact_source_ref=np.where(resp["contact"] >= 0, "", ""))
+        stats = {
+            "responses": int(len(resp)),
+            "responses_attributed_by_call_id": int((sv["method"] == "call_id").sum()),
+            "responses_attributed_by_fallback": int((sv["method"] == "fallback").sum()),
+            "responses_unattributed": int((sv["contact"] < 0).sum()),
+            "contacts": int(len(con)),
+            "agent_days": int(len(ad)),
+        }
+        manifest = {**manifest, "truth_stats": stats}
+        (gt / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        return stats
+
+    def agent_daily(self, legs: pd.DataFrame, con: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+        parts: list[pd.DataFrame] = []
+
+        def agg(df: pd.DataFrame, agent: str, day: np.ndarray, **measures: tuple[str, str]) -> None:
+            if not len(df):
+                return
+            g = df.assign(agent=df[agent].to_numpy(), day=day).groupby(["agent", "day"])
+            parts.append(g.agg(**measures))
+
+        inbound = legs[(legs["direction"] == 0) & (legs["answered_at"] != NULL)].copy()
+        inbound["wait"] = inbound["answered_at"] - inbound["enqueued_at"]
+        inbound["handle"] = inbound["ended_at"] - inbound["answered_at"] + inbound["acw_s"]
+        inbound["one"] = 1
+        agg(inbound, "agent_id", self._day(inbound["enqueued_at"]), calls_answered=("one", "sum"),
+            answer_wait_s_sum=("wait", "sum"), hold_s_sum=("hold_s", "sum"), handle_s_sum_calls=("handle", "sum"))
+        out = legs[(legs["direction"] == 1) & (legs["agent_id"] != NULL)].assign(one=1)
+        agg(out, "agent_id", self._day(out["enqueued_at"]), outbound_calls=("one", "sum"))
+
+        if len(con):
+            owned = con[con["is_handled"] & (con["owner"] > 0)].copy()
+            owned["one"] = 1
+            owned["chat"] = (owned["kind"] == 1).astype(int)
+            owned["chat_handle"] = np.where(owned["kind"] == 1, owned["handle_s"], 0.0)
+            owned["has_fr"] = (~owned["first_response_s"].isna()).astype(int)
+            owned["fr"] = owned["first_response_s"].fillna(0.0)
+            owned["complaint"] = owned["is_complaint"].astype(int)
+            owned["presales"] = owned["is_presales"].astype(int)
+            agg(owned, "owner", owned["day"].to_numpy(), contacts_owned=("one", "sum"), chats_handled=("chat", "sum"),
+                handle_s_sum_chats=("chat_handle", "sum"), first_responses=("has_fr", "sum"),
+                first_response_s_sum=("fr", "sum"), complaints=("complaint", "sum"), presales_contacts=("presales", "sum"))
+            # surveys: the counting response, for the owner on the contact's activity date
+            if len(resp):
+                cnt = resp[resp["is_counting"]].copy()
+                cnt["owner"] = con["owner"].to_numpy()[cnt["contact"].to_numpy()]
+                cnt["day"] = con["day"].to_numpy()[cnt["contact"].to_numpy()]
+                cnt = cnt[cnt["owner"] > 0]
+                cs = cnt[cnt["survey"] == 0].assign(one=1, sat=lambda x: (x["score"] >= 4).astype(int))
+                agg(cs, "owner", cs["day"].to_numpy(), csat_responses=("one", "sum"), csat_score_sum=("score", "sum"),
+                    csat_satisfied=("sat", "sum"))
+                ns = cnt[cnt["survey"] == 1].assign(one=1, pro=lambda x: (x["score"] >= 9).astype(int),
+                                                    det=lambda x: (x["score"] <= 6).astype(int))
+                agg(ns, "owner", ns["day"].to_numpy(), nps_responses=("one", "sum"), nps_promoters=("pro", "sum"),
+                    nps_detractors=("det", "sum"))
+
+        qa = self._frame("crm__qa_evaluations").assign(one=1)
+        agg(qa, "agent_id", self._day(qa["evaluated_at"]), qa_evaluations=("one", "sum"), qa_score_sum=("score", "sum"))
+
+        sch = self._frame("wfm__schedules")
+        if len(sch):
+            sp = self._split(sch["agent_id"].to_numpy(), sch["shift_start"].to_numpy(), sch["shift_end"].to_numpy())
+            parts.append(sp.groupby(["agent", "day"]).agg(scheduled_s=("secs", "sum")))
+        st = self._frame("wfm__agent_states")
+        if len(st):
+            for code, name in enumerate(STATE_NAMES[:4]):
+                s = st[st["state"] == code]
+                sp = self._split(s["agent_id"].to_numpy(), s["started_at"].to_numpy(), s["ended_at"].to_numpy())
+                if len(sp):
+                    parts.append(sp.groupby(["agent", "day"]).agg(**{f"{name}_s": ("secs", "sum")}))
+            # shifts: started on the date of shift_start; attended / on time from overlapping non-offline states
+            if len(sch):
+                parts.append(self._shifts(sch, st))
+
+        if not parts:
+            return pd.DataFrame(columns=["agent_id", "activity_date"])
+        df = pd.concat(parts, axis=1).fillna(0)
+        df = df.reset_index().rename(columns={"level_0": "agent", "level_1": "day"})
+        for col in df.columns:
+            if col not in ("agent", "day"):
+                df[col] = df[col].astype(float) if col in ("qa_score_sum", "handle_s_sum_chats", "first_response_s_sum") else df[col].astype(np.int64)
+        st_cols = [f"{n}_s" for n in STATE_NAMES[:4]]
+        for col in st_cols:
+            if col not in df:
+                df[col] = 0
+        df["logged_in_s"] = df[st_cols].sum(axis=1)
+        for col in ("handle_s_sum_calls", "handle_s_sum_chats"):
+            if col not in df:
+                df[col] = 0
+        df["handle_s_sum"] = df["handle_s_sum_calls"] + df["handle_s_sum_chats"]
+        df = df.sort_values(["agent", "day"])
+        df.insert(0, "activity_date", self._date_str(df.pop("day").to_numpy()))
+        df.insert(0, "agent_id", ["A%04d" % a for a in df.pop("agent").to_numpy()])
+        df.insert(2, "team", self._teams(df))
+        return df
+
+    def _teams(self, df: pd.DataFrame) -> list[str]:
+        """Team as of the end of the day: latest version updated before the next local midnight (else the earliest)."""
+        a, t, tm = self.agent_versions
+        names = self.world.roster.team_names
+        by_agent: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for ag in np.unique(a):
+            o = np.argsort(t[a == ag], kind="stable")
+            by_agent[int(ag)] = (t[a == ag][o], tm[a == ag][o])
+        out = []
+        base = np.datetime64(self.world.cfg.start.isoformat(), "D")
+        for ag, day in zip(df["agent_id"], df["activity_date"]):
+            times, teams = by_agent[int(ag[1:])]
+            d = int((np.datetime64(day, "D") - base).astype(int))
+            midnight = self.world.day_start(d + 1)
+            k = np.searchsorted(times, midnight, side="left") - 1
+            out.append(names[teams[max(k, 0)]])
+        return out
+
+    def _shifts(self, sch: pd.DataFrame, st: pd.DataFrame) -> pd.DataFrame:
+        s = sch.reset_index(drop=True)
+        s["sid"] = np.arange(len(s))
+        live = st[(st["state"] != 4) & (st["ended_at"] > st["started_at"])]
+        m = s.merge(live, on="agent_id")
+        m = m[(m["started_at"] < m["shift_end"]) & (m["ended_at"] > m["shift_start"])]
+        first = m.groupby("sid")["started_at"].min()
+        s["attended"] = s["sid"].isin(first.index).astype(int)
+        s["on_time"] = (first.reindex(s["sid"]).to_numpy() <= s["shift_start"].to_numpy() + LATE_GRACE_S).astype(int)
+        s["one"] = 1
+        s["agent"] = s["agent_id"]
+        s["day"] = self._day(s["shift_start"])
+        return s.groupby(["agent", "day"]).agg(shifts_started=("one", "sum"), shifts_attended=("attended", "sum"),
+                                              shifts_on_time=("on_time", "sum"))
+
+    def queue_daily(self, legs: pd.DataFrame) -> pd.DataFrame:
+        cols = ["queue", "activity_date", "offered", "answered", "abandoned", "short_abandons", "answered_within_sl",
+                "answer_wait_s_sum"]
+        inb = legs[legs["direction"] == 0].copy()
+        if not len(inb):
+            return pd.DataFrame(columns=cols)
+        ans = inb["answered_at"] != NULL
+        wait = np.where(ans, inb["answered_at"] - inb["enqueued_at"], 0)
+        qtime = inb["ended_at"] - inb["enqueued_at"]
+        ab = inb["disposition"] == 1
+        inb = inb.assign(
+            offered=1, answered=ans.astype(int), abandoned=(ab & (qtime >= SHORT_ABANDON_S)).astype(int),
+            short_abandons=(ab & (qtime < SHORT_ABANDON_S)).astype(int),
+            answered_within_sl=(ans & (wait <= SERVICE_LEVEL_S)).astype(int), answer_wait_s_sum=wait,
+            day=self._day(inb["enqueued_at"]),
+        )
+        g = inb.groupby(["queue", "day"])[cols[2:]].sum().reset_index().sort_values(["queue", "day"])
+        g["queue"] = np.array(QUEUES)[g["queue"].to_numpy()]
+        g.insert(1, "activity_date", self._date_str(g.pop("day").to_numpy()))
+        return g[cols]
+
+    def contact_rows(self, con: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+        if not len(con):
+            return pd.DataFrame(columns=["contact_type", "source_ref"])
+        r = self.world.render
+        kind = con["kind"].to_numpy()
+        src = np.where(kind == 0, r.dayid_str(con["source_ref"].to_numpy(), "C").to_numpy(zero_copy_only=False),
+                       r.dayid_str(con["source_ref"].to_numpy(), "M").to_numpy(zero_copy_only=False))
+        tid = r.dayid_str(con["ticket_id"].to_numpy(), "T").to_numpy(zero_copy_only=False)
+        channel = np.where(kind == 0, "phone", np.array(CHAT_CHANNELS)[np.clip(con["channel"].to_numpy() - 1, 0, 2)])
+        qv = con["queue"].to_numpy()
+        out = pd.DataFrame({
+            "contact_type": np.where(kind == 0, "call", "chat"),
+            "channel": channel,
+            "source_ref": src,
+            "customer_id": np.where(con["customer"] > 0, ["CU%07d" % x for x in np.maximum(con["customer"], 0)], ""),
+            "owner_agent_id": np.where(con["owner"] > 0, ["A%04d" % x for x in np.maximum(con["owner"], 0)], ""),
+            "queue": np.where(qv >= 0, np.array(QUEUES)[np.maximum(qv, 0)], ""),
+            "activity_date": self._date_str(con["day"].to_numpy()),
+            "started_at": pd.to_datetime(con["started_at"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "ended_at": pd.to_datetime(con["ended_at"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "is_handled": con["is_handled"].to_numpy(),
+            "ticket_id": np.where(con["ticket_id"] != NULL, tid, ""),
+            "is_complaint": con["is_complaint"].to_numpy(),
+            "is_presales": con["is_presales"].to_numpy(),
+            "wait_s": con["wait_s"].to_numpy(),
+            "handle_s": np.where(con["is_handled"], con["handle_s"], np.nan),
+            "first_response_s": con["first_response_s"].to_numpy(),
+        })
+        for survey, name in ((0, "csat_score"), (1, "nps_score")):
+            col = np.full(len(con), np.nan)
+            if len(resp):
+                c = resp[resp["is_counting"] & (resp["survey"] == survey)]
+                col[c["contact"].to_numpy()] = c["score"].to_numpy()
+            out[name] = col
+        out["category"] = np.where(con["ticket_id"] != NULL, np.array(CATEGORIES)[np.maximum(con["category"], 0)], "")
+        return out.sort_values(["contact_type", "source_ref"]).reset_index(drop=True)

@@ -1,0 +1,281 @@
+{#- on-run-start: (re)create one view per raw entity in schema `raw`.
+
+    raw.<system>__<entity> reads every *.csv and *.parquet file of
+    <raw_dir()>/<system>/<entity>/ (extension case-insensitive; files whose
+    name starts with `.` or `_` are skipped), unioned by column name, every
+    contract column as text, extra columns dropped, plus `source_file` (the
+    absolute path) and `_loaded_at` (the entity's freshness column parsed to
+    naive UTC, for `dbt source freshness`).
+
+    Cost: a fixed number of queries per invocation, whatever the number of
+    files: one glob, one header scan of all CSV files (read_text, first line),
+    one parquet_schema() over all Parquet files, and one DESCRIBE per distinct
+    Parquet schema. Files with the same header are read by a single
+    read_csv(list, columns=...) without sniffing (the CSV sniffer and
+    union_by_name cost ~10x on a year of files).
+
+    A file lacking a contract column stops the invocation with an error naming
+    the entity, the file and the column(s). An absent or empty folder, header-
+    only CSVs and 0-byte files give an empty view with the contract columns.
+-#}
+{% macro create_raw_views() %}
+    {% if execute %}
+        {{ return(adapter.dispatch('create_raw_views', 'contact_center')()) }}
+    {% endif %}
+    {{ return('select 1') }}
+{% endmacro %}
+
+{% macro duckdb__create_raw_views() %}
+    {% set contract = raw_contract() %}
+    {% set root = raw_dir() %}
+
+    {#- 1. list the files of every entity folder -#}
+    {% set listing = run_query(
+        "select file from glob('" ~ sql_quote_text(root) ~ "/*/*/*') order by file"
+    ) %}
+    {% set files_by_entity = {} %}
+    {% for name in contract %}
+        {% do files_by_entity.update({name: {'csv': [], 'parquet': []}}) %}
+    {% endfor %}
+    {% set all_csv = [] %}
+    {% set all_parquet = [] %}
+    {% for row in listing.rows %}
+        {% set path = row[0] %}
+        {% set parts = path[root | length + 1:].split('/') %}
+        {% if parts | length == 3 %}
+            {% set name = parts[0] ~ '__' ~ parts[1] %}
+            {% set base = parts[2] %}
+            {% set ext = base.split('.')[-1] | lower if '.' in base else '' %}
+            {% if name in contract and not base.startswith('.') and not base.startswith('_') %}
+                {% if ext == 'csv' %}
+                    {% do files_by_entity[name]['csv'].append(path) %}
+                    {% do all_csv.append(path) %}
+                {% elif ext == 'parquet' %}
+                    {% do files_by_entity[name]['parquet'].append(path) %}
+                    {% do all_parquet.append(path) %}
+                {% endif %}
+            {% endif %}
+        {% endif %}
+    {% endfor %}
+
+    {#- 2. CSV headers, one scan over all CSV files -#}
+    {% set csv_header = {} %}
+    {% if all_csv %}
+        {% set headers = run_query(
+            "select filename, split_part(replace(left(content, 65536), chr(13), ''), chr(10), 1) as header_line "
+            ~ "from read_text(" ~ sql_path_list(all_csv) ~ ")"
+        ) %}
+        {% for row in headers.rows %}
+            {% set line = (row[1] or '') | replace('\ufeff', '') %}
+            {% set cols = [] %}
+            {% if line | trim != '' %}
+                {% for c in line.split(',') %}
+                    {% do cols.append(c | trim | trim('"') | trim | lower) %}
+                {% endfor %}
+            {% endif %}
+            {% do csv_header.update({row[0]: cols}) %}
+        {% endfor %}
+    {% endif %}
+
+    {#- 3. Parquet schemas, one call over all Parquet files -#}
+    {% set parquet_columns = {} %}
+    {% if all_parquet %}
+        {% set schemas = run_query(
+            "select file_name, name, coalesce(type, '') || '/' || coalesce(converted_type, '') || '/' "
+            ~ "|| coalesce(logical_type, '') as sig from parquet_schema(" ~ sql_path_list(all_parquet) ~ ") "
+            ~ "where num_children is null or num_children = 0"
+        ) %}
+        {% for row in schemas.rows %}
+            {% if row[0] not in parquet_columns %}
+                {% do parquet_columns.update({row[0]: []}) %}
+            {% endif %}
+            {% do parquet_columns[row[0]].append([row[1], row[2]]) %}
+        {% endfor %}
+    {% endif %}
+
+    {#- 4. check every file against the contract, then build one view per entity -#}
+    {% set errors = [] %}
+    {% set statements = ['create schema if not exists raw'] %}
+    {% for name, spec in contract.items() %}
+        {% set wanted = spec['columns'] | map(attribute='name') | list %}
+        {% set branches = [] %}
+
+        {#- CSV: group files by header, one read_csv per group -#}
+        {% set csv_groups = {} %}
+        {% set csv_group_order = [] %}
+        {% for path in files_by_entity[name]['csv'] %}
+            {% set cols = csv_header.get(path, []) %}
+            {% if cols | length > 0 %}
+                {% set missing = wanted | reject('in', cols) | list %}
+                {% if missing %}
+                    {% do errors.append("entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
+                        ~ missing | join(', ') ~ " (header: " ~ cols | join(', ') ~ ")") %}
+                {% else %}
+                    {% set sig = cols | join(',') %}
+                    {% if sig not in csv_groups %}
+                        {% do csv_groups.update({sig: []}) %}
+                        {% do csv_group_order.append(sig) %}
+                    {% endif %}
+                    {% do csv_groups[sig].append(path) %}
+                {% endif %}
+            {% endif %}
+        {% endfor %}
+        {% for sig in csv_group_order %}
+            {% set cols = sig.split(',') %}
+            {% set typed = [] %}
+            {% set seen = [] %}
+            {% for c in cols %}
+                {% if c in wanted and c not in seen %}
+                    {% do typed.append("'" ~ c ~ "': 'VARCHAR'") %}
+                    {% do seen.append(c) %}
+                {% else %}
+                    {% do typed.append("'_extra_" ~ loop.index ~ "': 'VARCHAR'") %}
+                {% endif %}
+            {% endfor %}
+            {% set select_list = [] %}
+            {% for c in wanted %}
+                {% do select_list.append('"' ~ c ~ '"') %}
+            {% endfor %}
+            {% do branches.append(
+                "select " ~ select_list | join(', ') ~ ", filename as source_file from read_csv("
+                ~ sql_path_list(csv_groups[sig]) ~ ", header = true, auto_detect = false, delim = ',', "
+                ~ "quote = '\"', escape = '\"', filename = true, columns = {" ~ typed | join(', ') ~ "})"
+            ) %}
+        {% endfor %}
+
+        {#- Parquet: group files by schema, one read_parquet per group -#}
+        {% set pq_groups = {} %}
+        {% set pq_group_order = [] %}
+        {% for path in files_by_entity[name]['parquet'] %}
+            {% set cols = parquet_columns.get(path, []) %}
+            {% set names = [] %}
+            {% for c in cols %}{% do names.append(c[0] | lower) %}{% endfor %}
+            {% set missing = wanted | reject('in', names) | list %}
+            {% if missing %}
+                {% do errors.append("entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
+                    ~ missing | join(', ') ~ " (columns: " ~ names | join(', ') ~ ")") %}
+            {% else %}
+                {% set sig_parts = [] %}
+                {% for c in cols %}{% do sig_parts.append(c[0] ~ ':' ~ c[1]) %}{% endfor %}
+                {% set sig = sig_parts | join('|') %}
+                {% if sig not in pq_groups %}
+                    {% do pq_groups.update({sig: []}) %}
+                    {% do pq_group_order.append(sig) %}
+                {% endif %}
+                {% do pq_groups[sig].append(path) %}
+            {% endif %}
+        {% endfor %}
+        {% for sig in pq_group_order %}
+            {% set files = pq_groups[sig] %}
+            {% set described = run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ")") %}
+            {% set types = {} %}
+            {% set actual = {} %}
+            {% for row in described.rows %}
+                {% if (row[0] | lower) not in types %}
+                    {% do types.update({row[0] | lower: row[1]}) %}
+                    {% do actual.update({row[0] | lower: row[0]}) %}
+                {% endif %}
+            {% endfor %}
+            {% set select_list = [] %}
+            {% for col in spec['columns'] %}
+                {% set quoted = '"' ~ actual[col['name']] | replace('"', '""') ~ '"' %}
+                {% do select_list.append(
+                    parquet_value_as_raw_text(quoted, types[col['name']], col['type'], spec['system'])
+                    ~ ' as "' ~ col['name'] ~ '"'
+                ) %}
+            {% endfor %}
+            {% do branches.append(
+                "select " ~ select_list | join(', ') ~ ", filename as source_file from read_parquet("
+                ~ sql_path_list(files) ~ ", filename = true)"
+            ) %}
+        {% endfor %}
+
+        {% if not branches %}
+            {% set nulls = [] %}
+            {% for c in wanted %}{% do nulls.append('cast(null as varchar) as "' ~ c ~ '"') %}{% endfor %}
+            {% do branches.append("select " ~ nulls | join(', ') ~ ", cast(null as varchar) as source_file where false") %}
+        {% endif %}
+
+        {% set outer = [] %}
+        {% for c in wanted %}{% do outer.append('cast("' ~ c ~ '" as varchar) as "' ~ c ~ '"') %}{% endfor %}
+        {% do statements.append(
+            "create or replace view raw." ~ name ~ " as select " ~ outer | join(', ')
+            ~ ", cast(source_file as varchar) as source_file, "
+            ~ parse_ts('"' ~ spec['loaded_at'] ~ '"', spec['system']) ~ " as _loaded_at from ("
+            ~ branches | join(' union all ') ~ ") as raw_files"
+        ) %}
+    {% endfor %}
+
+    {% if errors %}
+        {{ exceptions.raise_compiler_error(
+            "Raw files do not match the contract (raw-sources.md), missing required column(s):\n  - "
+            ~ errors[:20] | join('\n  - ')
+            ~ ('\n  ... and ' ~ (errors | length - 20) ~ ' more' if errors | length > 20 else '')
+        ) }}
+    {% endif %}
+
+    {% for statement in statements %}
+        {% do run_query(statement) %}
+    {% endfor %}
+    {{ return('select 1') }}
+{% endmacro %}
+
+{#- A Jinja string made safe inside a SQL single-quoted literal. -#}
+{% macro sql_quote_text(text) -%}
+    {{ return(text | replace("'", "''")) }}
+{%- endmacro %}
+
+{#- ['/abs/a.csv', '/abs/b.csv'] as a SQL list literal. -#}
+{% macro sql_path_list(paths) -%}
+    {%- set quoted = [] -%}
+    {%- for p in paths -%}{%- do quoted.append("'" ~ sql_quote_text(p) ~ "'") -%}{%- endfor -%}
+    {{ return('[' ~ quoted | join(', ') ~ ']') }}
+{%- endmacro %}
+
+{#- A native Parquet value as the text a CSV export of that system holds:
+    naive timestamps are the system's wall time, zoned ones instants. -#}
+{% macro parquet_value_as_raw_text(expr, duckdb_type, contract_type, system) -%}
+    {%- set t = duckdb_type | upper -%}
+    {%- if t == 'VARCHAR' -%}
+        {{ expr }}
+    {%- elif t.startswith('TIMESTAMP') -%}
+        {%- set zoned = 'WITH TIME ZONE' in t -%}
+        {%- if contract_type == 'date' -%}
+            strftime(cast({{ expr }} as timestamp), '%Y-%m-%d')
+        {%- elif zoned -%}
+            {%- if system == 'telephony' -%}
+                {{ timestamp_as_raw_text("timezone('" ~ var('telephony_timezone') ~ "', " ~ expr ~ ")", system) }}
+            {%- else -%}
+                {{ timestamp_as_raw_text("timezone('UTC', " ~ expr ~ ")", system) }}
+            {%- endif -%}
+        {%- else -%}
+            {{ timestamp_as_raw_text("cast(" ~ expr ~ " as timestamp)", system) }}
+        {%- endif -%}
+    {%- elif t == 'DATE' -%}
+        {%- if contract_type == 'ts' -%}
+            {{ timestamp_as_raw_text("cast(" ~ expr ~ " as timestamp)", system) }}
+        {%- else -%}
+            strftime({{ expr }}, '%Y-%m-%d')
+        {%- endif -%}
+    {%- elif t == 'BOOLEAN' -%}
+        case when {{ expr }} then 'true' when not {{ expr }} then 'false' end
+    {%- else -%}
+        cast({{ expr }} as varchar)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A naive timestamp (already the system's wall time) in the system's text format;
+    fractional seconds only when there are any. -#}
+{% macro timestamp_as_raw_text(expr, system) -%}
+    {%- if system in ('crm', 'wfm') -%}
+        {%- set f1, f2 = '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ' -%}
+    {%- elif system == 'messaging' -%}
+        {%- set f1, f2 = '%Y-%m-%dT%H:%M:%S+00:00', '%Y-%m-%dT%H:%M:%S.%f+00:00' -%}
+    {%- else -%}
+        {%- set f1, f2 = '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f' -%}
+    {%- endif -%}
+    case
+        when date_part('microsecond', {{ expr }}) % 1000000 = 0 then strftime({{ expr }}, '{{ f1 }}')
+        else strftime({{ expr }}, '{{ f2 }}')
+    end
+{%- endmacro %}

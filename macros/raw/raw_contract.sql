@@ -1,0 +1,173 @@
+{#- The raw source contract (../shared/spec/raw-sources.md) as data, in one place.
+
+    For every entity: its system, folder, key columns, the column that tells
+    how recent the data is (`loaded_at`), and every contract column with
+    - type: id | str | enum | int | dec | bool | ts | date
+    - required: true when a null/blank value rejects the row
+      (`missing_required_value`); key columns are always required
+      (`missing_key`)
+    - values: the accepted lower-case values of an enum
+
+    The raw views (create_raw_views), the typed columns and the generic
+    validation flags of the base models (typed_contract_columns) are all
+    generated from this dict, so a column is added or made nullable here and
+    nowhere else.  Entity-specific rules (ranges, durations, orders,
+    references) live in the base models.
+-#}
+{% macro raw_contract() %}
+    {% set contract = {
+        'crm__agents': {
+            'system': 'crm', 'entity': 'agents',
+            'key': ['agent_id', 'updated_at'], 'loaded_at': 'updated_at',
+            'columns': [
+                {'name': 'agent_id', 'type': 'id', 'required': true},
+                {'name': 'full_name', 'type': 'str', 'required': false, 'pii': true},
+                {'name': 'email', 'type': 'str', 'required': false, 'pii': true},
+                {'name': 'team', 'type': 'str', 'required': true},
+                {'name': 'site', 'type': 'str', 'required': true},
+                {'name': 'timezone', 'type': 'str', 'required': true},
+                {'name': 'hired_on', 'type': 'date', 'required': true},
+                {'name': 'left_on', 'type': 'date', 'required': false},
+                {'name': 'updated_at', 'type': 'ts', 'required': true},
+            ],
+        },
+        'crm__customers': {
+            'system': 'crm', 'entity': 'customers',
+            'key': ['customer_id', 'updated_at'], 'loaded_at': 'updated_at',
+            'columns': [
+                {'name': 'customer_id', 'type': 'id', 'required': true},
+                {'name': 'full_name', 'type': 'str', 'required': false, 'pii': true},
+                {'name': 'email', 'type': 'str', 'required': false, 'pii': true},
+                {'name': 'phone', 'type': 'str', 'required': false, 'pii': true},
+                {'name': 'city', 'type': 'str', 'required': false},
+                {'name': 'segment', 'type': 'enum', 'required': true, 'values': ['vip', 'regular']},
+                {'name': 'created_at', 'type': 'ts', 'required': true},
+                {'name': 'updated_at', 'type': 'ts', 'required': true},
+            ],
+        },
+        'crm__tickets': {
+            'system': 'crm', 'entity': 'tickets',
+            'key': ['ticket_id'], 'loaded_at': 'updated_at',
+            'columns': [
+                {'name': 'ticket_id', 'type': 'id', 'required': true},
+                {'name': 'customer_id', 'type': 'id', 'required': true},
+                {'name': 'channel', 'type': 'enum', 'required': true, 'values': ['phone', 'chat', 'email']},
+                {'name': 'category', 'type': 'enum', 'required': true, 'values': ['pre_sales', 'in_sale', 'after_sales']},
+                {'name': 'is_complaint', 'type': 'bool', 'required': true},
+                {'name': 'priority', 'type': 'enum', 'required': true, 'values': ['low', 'normal', 'high', 'urgent']},
+                {'name': 'status', 'type': 'enum', 'required': true, 'values': ['new', 'open', 'pending', 'solved', 'closed']},
+                {'name': 'assignee_agent_id', 'type': 'id', 'required': false},
+                {'name': 'created_at', 'type': 'ts', 'required': true},
+                {'name': 'solved_at', 'type': 'ts', 'required': false},
+                {'name': 'reopen_count', 'type': 'int', 'required': true},
+                {'name': 'updated_at', 'type': 'ts', 'required': true},
+            ],
+        },
+        'crm__orders': {
+            'system': 'crm', 'entity': 'orders',
+            'key': ['order_id'], 'loaded_at': 'updated_at',
+            'columns': [
+                {'name': 'order_id', 'type': 'id', 'required': true},
+                {'name': 'customer_id', 'type': 'id', 'required': true},
+                {'name': 'created_at', 'type': 'ts', 'required': true},
+                {'name': 'paid_at', 'type': 'ts', 'required': false},
+                {'name': 'amount', 'type': 'dec', 'required': true},
+                {'name': 'item_count', 'type': 'int', 'required': true},
+                {'name': 'status', 'type': 'enum', 'required': true, 'values': ['created', 'paid', 'cancelled', 'refunded']},
+                {'name': 'updated_at', 'type': 'ts', 'required': true},
+            ],
+        },
+        'crm__qa_evaluations': {
+            'system': 'crm', 'entity': 'qa_evaluations',
+            'key': ['evaluation_id'], 'loaded_at': 'evaluated_at',
+            'columns': [
+                {'name': 'evaluation_id', 'type': 'id', 'required': true},
+                {'name': 'agent_id', 'type': 'id', 'required': true},
+                {'name': 'evaluator_id', 'type': 'id', 'required': false},
+                {'name': 'channel', 'type': 'enum', 'required': true, 'values': ['phone', 'chat']},
+                {'name': 'contact_ref', 'type': 'id', 'required': false},
+                {'name': 'evaluated_at', 'type': 'ts', 'required': true},
+                {'name': 'score', 'type': 'dec', 'required': true},
+            ],
+        },
+        'telephony__calls': {
+            'system': 'telephony', 'entity': 'calls',
+            'key': ['call_id'], 'loaded_at': 'enqueued_at',
+            'columns': [
+                {'name': 'call_id', 'type': 'id', 'required': true},
+                {'name': 'root_call_id', 'type': 'id', 'required': false},
+                {'name': 'direction', 'type': 'enum', 'required': true, 'values': ['inbound', 'outbound']},
+                {'name': 'caller_number', 'type': 'str', 'required': false, 'pii': true},
+                {'name': 'queue', 'type': 'str', 'required': true},
+                {'name': 'agent_id', 'type': 'id', 'required': false},
+                {'name': 'enqueued_at', 'type': 'ts', 'required': true},
+                {'name': 'answered_at', 'type': 'ts', 'required': false},
+                {'name': 'ended_at', 'type': 'ts', 'required': true},
+                {'name': 'hold_s', 'type': 'int', 'required': true},
+                {'name': 'acw_s', 'type': 'int', 'required': true},
+                {'name': 'disposition', 'type': 'enum', 'required': true, 'values': ['answered', 'abandoned', 'transferred', 'voicemail']},
+                {'name': 'ticket_id', 'type': 'id', 'required': false},
+            ],
+        },
+        'messaging__messages': {
+            'system': 'messaging', 'entity': 'messages',
+            'key': ['message_id'], 'loaded_at': 'sent_at',
+            'columns': [
+                {'name': 'message_id', 'type': 'id', 'required': true},
+                {'name': 'channel', 'type': 'enum', 'required': true, 'values': ['web', 'app', 'social']},
+                {'name': 'customer_id', 'type': 'id', 'required': true},
+                {'name': 'sender_type', 'type': 'enum', 'required': true, 'values': ['customer', 'agent', 'bot', 'system']},
+                {'name': 'event', 'type': 'enum', 'required': true, 'values': ['message', 'assign', 'close']},
+                {'name': 'agent_id', 'type': 'id', 'required': false},
+                {'name': 'sent_at', 'type': 'ts', 'required': true},
+                {'name': 'char_count', 'type': 'int', 'required': false},
+                {'name': 'ticket_id', 'type': 'id', 'required': false},
+            ],
+        },
+        'survey__responses': {
+            'system': 'survey', 'entity': 'responses',
+            'key': ['response_id'], 'loaded_at': 'responded_at',
+            'columns': [
+                {'name': 'response_id', 'type': 'id', 'required': true},
+                {'name': 'customer_id', 'type': 'id', 'required': true},
+                {'name': 'survey', 'type': 'enum', 'required': true, 'values': ['csat', 'nps']},
+                {'name': 'channel', 'type': 'enum', 'required': true, 'values': ['phone', 'chat']},
+                {'name': 'call_id', 'type': 'id', 'required': false},
+                {'name': 'ticket_id', 'type': 'id', 'required': false},
+                {'name': 'sent_at', 'type': 'ts', 'required': true},
+                {'name': 'responded_at', 'type': 'ts', 'required': true},
+                {'name': 'score', 'type': 'int', 'required': true},
+                {'name': 'comment', 'type': 'str', 'required': false, 'pii': true},
+            ],
+        },
+        'wfm__schedules': {
+            'system': 'wfm', 'entity': 'schedules',
+            'key': ['agent_id', 'shift_start'], 'loaded_at': 'shift_start',
+            'columns': [
+                {'name': 'agent_id', 'type': 'id', 'required': true},
+                {'name': 'shift_start', 'type': 'ts', 'required': true},
+                {'name': 'shift_end', 'type': 'ts', 'required': true},
+            ],
+        },
+        'wfm__agent_states': {
+            'system': 'wfm', 'entity': 'agent_states',
+            'key': ['agent_id', 'started_at'], 'loaded_at': 'started_at',
+            'columns': [
+                {'name': 'agent_id', 'type': 'id', 'required': true},
+                {'name': 'state', 'type': 'enum', 'required': true, 'values': ['available', 'on_contact', 'acw', 'break', 'offline']},
+                {'name': 'started_at', 'type': 'ts', 'required': true},
+                {'name': 'ended_at', 'type': 'ts', 'required': true},
+            ],
+        },
+    } %}
+    {{ return(contract) }}
+{% endmacro %}
+
+{#- The contract of one entity (`crm__agents`, ...), with a clear error for a typo. -#}
+{% macro raw_entity(entity_name) %}
+    {% set contract = raw_contract() %}
+    {% if entity_name not in contract %}
+        {{ exceptions.raise_compiler_error("raw_entity: unknown entity '" ~ entity_name ~ "'") }}
+    {% endif %}
+    {{ return(contract[entity_name]) }}
+{% endmacro %}

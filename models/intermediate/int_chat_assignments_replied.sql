@@ -1,0 +1,47 @@
+with
+
+events as (
+    select * from {{ ref('int_messages_sessionized') }}
+),
+
+conversations as (
+    select * from {{ ref('int_conversations_measured') }}
+),
+
+assignments as (
+    select distinct
+        conversation_id,
+        agent_id
+    from events
+    where
+        event = 'assign'
+        and agent_id is not null
+),
+
+agent_senders as (
+    select distinct
+        conversation_id,
+        agent_id
+    from events
+    where
+        event = 'message'
+        and sender_type = 'agent'
+        and agent_id is not null
+),
+
+final as (
+    select
+        assignments.conversation_id,
+        assignments.agent_id,
+        conversations.activity_date,
+        agent_senders.agent_id is not null as has_replied
+    from assignments
+    inner join conversations
+        on assignments.conversation_id = conversations.conversation_id
+    left join agent_senders
+        on
+            assignments.conversation_id = agent_senders.conversation_id
+            and assignments.agent_id = agent_senders.agent_id
+)
+
+select * from final

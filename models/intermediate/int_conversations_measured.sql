@@ -1,0 +1,184 @@
+with
+
+events as (
+    select * from {{ ref('int_messages_sessionized') }}
+),
+
+message_events as (
+    -- chat measures use `message` events only; `assign` and `close` do not
+    -- enter them. msg_seq orders the message events of a conversation.
+    select
+        *,
+        row_number() over (
+            partition by conversation_id
+            order by sent_at, message_id
+        ) as msg_seq,
+        coalesce(sum(case when sender_type = 'agent' then 1 else 0 end) over (
+            partition by conversation_id
+            order by sent_at, message_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as agent_messages_before,
+        lag(sent_at) over (
+            partition by conversation_id
+            order by sent_at, message_id
+        ) as previous_sent_at
+    from events
+    where event = 'message'
+),
+
+conversation_bounds as (
+    select
+        conversation_id,
+        min(channel) as channel,
+        min(customer_id) as customer_id,
+        min(first_message_id) as source_ref,
+        min(sent_at) as started_at,
+        max(sent_at) as ended_at
+    from events
+    group by conversation_id
+),
+
+latest_tickets as (
+    select
+        conversation_id,
+        ticket_id
+    from events
+    where ticket_id is not null
+    qualify
+        row_number() over (
+            partition by conversation_id
+            order by sent_at desc, message_id desc
+        ) = 1
+),
+
+message_counts as (
+    select
+        conversation_id,
+        count(case when sender_type = 'agent' then 1 end) as agent_messages,
+        count(case when sender_type = 'customer' then 1 end) as customer_messages,
+        min(case when sender_type = 'agent' then msg_seq end) as first_agent_msg_seq,
+        min(case when sender_type = 'agent' then sent_at end) as first_agent_message_at,
+        min(case when msg_seq = 1 then sender_type end) as first_message_sender_type,
+        min(case when msg_seq = 1 then sent_at end) as first_message_at
+    from message_events
+    group by conversation_id
+),
+
+agent_message_counts as (
+    select
+        conversation_id,
+        agent_id,
+        count(*) as messages_sent,
+        min(msg_seq) as first_msg_seq
+    from message_events
+    where
+        sender_type = 'agent'
+        and agent_id is not null
+    group by conversation_id, agent_id
+),
+
+owners as (
+    -- most agent messages; a tie goes to the agent whose first message came first
+    select
+        conversation_id,
+        agent_id as owner_agent_id
+    from agent_message_counts
+    qualify
+        row_number() over (
+            partition by conversation_id
+            order by messages_sent desc, first_msg_seq asc
+        ) = 1
+),
+
+customer_runs as (
+    -- customer messages since the previous agent message, keyed by how many
+    -- agent messages came before them
+    select
+        conversation_id,
+        agent_messages_before,
+        min(sent_at) as run_started_at
+    from message_events
+    where sender_type = 'customer'
+    group by conversation_id, agent_messages_before
+),
+
+replies as (
+    -- an agent message answering one or more customer messages with no
+    -- agent message between; timed from the first of those messages
+    select
+        agent_messages.conversation_id,
+        count(*) as replies,
+        sum({{ seconds_between('customer_runs.run_started_at', 'agent_messages.sent_at') }}) as response_s_sum
+    from message_events as agent_messages
+    inner join customer_runs
+        on
+            agent_messages.conversation_id = customer_runs.conversation_id
+            and agent_messages.agent_messages_before
+            = customer_runs.agent_messages_before
+    where agent_messages.sender_type = 'agent'
+    group by agent_messages.conversation_id
+),
+
+handle_times as (
+    -- consecutive message events from the first agent message to the last
+    -- message, each gap capped at chat_gap_cap_s
+    select
+        message_events.conversation_id,
+        sum(
+            least(
+                {{ seconds_between('message_events.previous_sent_at', 'message_events.sent_at') }},
+                {{ var('chat_gap_cap_s') }}
+            )
+        ) as handle_s
+    from message_events
+    inner join message_counts
+        on message_events.conversation_id = message_counts.conversation_id
+    where message_events.msg_seq > message_counts.first_agent_msg_seq
+    group by message_events.conversation_id
+),
+
+final as (
+    select
+        conversation_bounds.conversation_id,
+        'chat-' || conversation_bounds.conversation_id as contact_id,
+        conversation_bounds.channel,
+        conversation_bounds.customer_id,
+        conversation_bounds.source_ref,
+        conversation_bounds.started_at,
+        conversation_bounds.ended_at,
+        {{ reporting_date('conversation_bounds.started_at') }} as activity_date,
+        coalesce(message_counts.agent_messages, 0) > 0 as is_handled,
+        owners.owner_agent_id,
+        coalesce(
+            message_counts.first_message_sender_type = 'customer'
+            and message_counts.first_agent_message_at is not null,
+            false
+        ) as has_first_response,
+        case
+            when message_counts.first_message_sender_type = 'customer'
+                then {{ seconds_between('message_counts.first_message_at', 'message_counts.first_agent_message_at') }}
+        end as first_response_s,
+        coalesce(replies.replies, 0) as replies,
+        coalesce(replies.response_s_sum, 0) as response_s_sum,
+        case
+            when coalesce(message_counts.agent_messages, 0) > 0
+                then coalesce(handle_times.handle_s, 0)
+            else 0
+        end as handle_s,
+        coalesce(message_counts.agent_messages, 0) as agent_messages,
+        coalesce(message_counts.customer_messages, 0) as customer_messages,
+        latest_tickets.ticket_id
+    from conversation_bounds
+    left join message_counts
+        on conversation_bounds.conversation_id = message_counts.conversation_id
+    left join owners
+        on conversation_bounds.conversation_id = owners.conversation_id
+    left join replies
+        on conversation_bounds.conversation_id = replies.conversation_id
+    left join handle_times
+        on conversation_bounds.conversation_id = handle_times.conversation_id
+    left join latest_tickets
+        on conversation_bounds.conversation_id = latest_tickets.conversation_id
+)
+
+select * from final

@@ -1,0 +1,75 @@
+with
+
+messages as (
+    select * from {{ ref('stg_messaging__messages') }}
+),
+
+messages_ordered as (
+    select
+        *,
+        lag(sent_at) over customer_channel_order as previous_sent_at,
+        lag(event) over customer_channel_order as previous_event
+    from messages
+    window customer_channel_order as (
+        partition by customer_id, channel
+        order by sent_at, message_id
+    )
+),
+
+session_starts_flagged as (
+    select
+        *,
+        coalesce(
+            previous_sent_at is null
+            or previous_event = 'close'
+            or {{ seconds_between('previous_sent_at', 'sent_at') }}
+            > {{ var('session_gap_minutes') }} * 60,
+            true
+        ) as is_conversation_start
+    from messages_ordered
+),
+
+sessions_numbered as (
+    select
+        *,
+        sum(case when is_conversation_start then 1 else 0 end) over (
+            partition by customer_id, channel
+            order by sent_at, message_id
+            rows between unbounded preceding and current row
+        ) as session_number
+    from session_starts_flagged
+),
+
+first_messages as (
+    select
+        *,
+        first_value(message_id) over (
+            partition by customer_id, channel, session_number
+            order by sent_at, message_id
+        ) as first_message_id,
+        row_number() over (
+            partition by customer_id, channel, session_number
+            order by sent_at, message_id
+        ) as event_seq
+    from sessions_numbered
+),
+
+final as (
+    select
+        message_id,
+        {{ dbt.hash("customer_id || '|' || channel || '|' || first_message_id") }} as conversation_id,
+        event_seq,
+        is_conversation_start,
+        first_message_id,
+        channel,
+        customer_id,
+        sender_type,
+        event,
+        agent_id,
+        sent_at,
+        char_count,
+        ticket_id
+    from first_messages
+)
+
+select * from final

@@ -1,0 +1,58 @@
+with
+
+schedules as (
+    select * from {{ ref('stg_wfm__schedules') }}
+),
+
+agent_states as (
+    select * from {{ ref('stg_wfm__agent_states') }}
+),
+
+working_states as (
+    -- offline never counts; a zero-length state contributes nothing
+    select
+        agent_id,
+        started_at,
+        ended_at
+    from agent_states
+    where
+        state != 'offline'
+        and ended_at > started_at
+),
+
+shift_states as (
+    -- working states overlapping the shift, including those that began
+    -- before it
+    select
+        schedules.schedule_id,
+        min(working_states.started_at) as first_state_started_at
+    from schedules
+    inner join working_states
+        on
+            schedules.agent_id = working_states.agent_id
+            and schedules.shift_end > working_states.started_at
+            and schedules.shift_start < working_states.ended_at
+    group by schedules.schedule_id
+),
+
+final as (
+    select
+        schedules.schedule_id,
+        schedules.agent_id,
+        schedules.shift_start,
+        schedules.shift_end,
+        {{ reporting_date('schedules.shift_start') }} as activity_date,
+        {{ seconds_between('schedules.shift_start', 'schedules.shift_end') }} as shift_s,
+        shift_states.first_state_started_at,
+        shift_states.schedule_id is not null as is_attended,
+        coalesce(
+            shift_states.first_state_started_at
+            <= {{ add_seconds('schedules.shift_start', var('late_grace_s')) }},
+            false
+        ) as is_on_time
+    from schedules
+    left join shift_states
+        on schedules.schedule_id = shift_states.schedule_id
+)
+
+select * from final

@@ -1,0 +1,105 @@
+"""The marts are a public contract: every mart is public, contracted, typed,
+documented and keyed, and a change of a column's type breaks the build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_marts_helpers import MARTS, dbt, project_copy, warehouse_copy
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("marts_manifest")
+    project = project_copy(work / "project")
+    dbt(project, ["parse"], work / "raw", work / "parse.duckdb")
+    return json.loads((project / "target" / "manifest.json").read_text())
+
+
+def _mart_nodes(manifest: dict) -> dict[str, dict]:
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["name"] in MARTS}
+    assert sorted(nodes) == sorted(MARTS), f"missing marts: {set(MARTS) - set(nodes)}"
+    return nodes
+
+
+def test_every_mart_is_public_contracted_typed_and_documented(manifest: dict) -> None:
+    problems = []
+    for name, node in _mart_nodes(manifest).items():
+        if node["config"]["schema"] != "marts" and node["schema"] != "marts":
+            problems.append(f"{name}: not in schema marts")
+        if node.get("access") != "public":
+            problems.append(f"{name}: access is {node.get('access')}")
+        if not node["config"].get("contract", {}).get("enforced"):
+            problems.append(f"{name}: contract not enforced")
+        if len(node.get("description") or "") < 20:
+            problems.append(f"{name}: no model description")
+        if not node["columns"]:
+            problems.append(f"{name}: no columns documented")
+        for col in node["columns"].values():
+            if not col.get("data_type"):
+                problems.append(f"{name}.{col['name']}: no data_type")
+            if len(col.get("description") or "") < 5:
+                problems.append(f"{name}.{col['name']}: no description")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_mart_has_a_primary_key_test(manifest: dict) -> None:
+    marts = _mart_nodes(manifest)
+    keyed: dict[str, set[str]] = {name: set() for name in marts}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        meta = node.get("test_metadata") or {}
+        for parent in node["depends_on"]["nodes"]:
+            name = parent.split(".")[-1]
+            if name in keyed:
+                if meta.get("name") == "unique_combination_of_columns":
+                    keyed[name].add("combination")
+                elif meta.get("name") in ("unique", "not_null"):
+                    keyed[name].add(f"{meta['name']}:{node.get('column_name')}")
+    missing = []
+    for name, tests in keyed.items():
+        cols = {t.split(":", 1)[1] for t in tests if t.startswith("unique:")}
+        has_single = any(f"not_null:{c}" in tests for c in cols)
+        if not (has_single or "combination" in tests):
+            missing.append(name)
+    assert not missing, f"marts without a primary-key test: {missing}"
+
+
+def test_marts_have_no_select_star_from_an_import_into_final(project_root: Path) -> None:
+    """Explicit column lists: the public column set is written out in `final`."""
+    for name in MARTS:
+        sql = (project_root / "models" / "marts" / f"{name}.sql").read_text()
+        final = sql.split("final as (", 1)[1]
+        body = final.rsplit("select * from final", 1)[0]
+        assert "select *" not in body and ".*" not in body, f"{name}: select * inside final"
+
+
+@pytest.mark.parametrize(
+    "where, old, new",
+    [
+        ("models/marts/_marts__models.yml", "- name: offered\n        data_type: bigint", "- name: offered\n        data_type: varchar"),
+        ("models/marts/fct_queue_daily.sql", "cast(offered as bigint) as offered", "cast(offered as varchar) as offered"),
+    ],
+    ids=["yaml-type-changed", "sql-type-changed"],
+)
+def test_contract_enforcement_rejects_a_changed_column_type(
+    where: str, old: str, new: str, demo_raw: Path, demo_warehouse: Path, tmp_path: Path
+) -> None:
+    project = project_copy(tmp_path / "project")
+    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
+    # control: the unchanged project builds the mart against the built warehouse
+    ok = dbt(project, ["run", "--select", "fct_queue_daily"], demo_raw, wh, check=False)
+    assert ok.returncode == 0, ok.stdout[-3000:]
+    path = project / where
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} not found once in {where}"
+    path.write_text(text.replace(old, new))
+    broken = dbt(project, ["run", "--select", "fct_queue_daily"], demo_raw, wh, check=False)
+    assert broken.returncode != 0, "dbt accepted a mart whose column type breaks its contract"
+    assert "contract" in broken.stdout.lower(), broken.stdout[-3000:]

@@ -1,0 +1,126 @@
+"""No mart carries raw PII: not by column (meta or name) and not by value
+(no email addresses, phone numbers, names or survey comments of the raw
+exports anywhere in schema marts)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from test_marts_helpers import MARTS, dbt, project_copy
+
+pytestmark = pytest.mark.slow
+
+PII_NAMES = {
+    "full_name",
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "phone_normalized",
+    "caller_number",
+    "caller_phone_normalized",
+    "comment",
+    "comments",
+}
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+DIGIT_RUN = re.compile(r"\d{7,}")
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _normalise_phone(value: str, country: str = "86") -> str:
+    d = _digits(value)
+    if d.startswith("00"):
+        d = d[2:]
+    return d if d.startswith(country) else country + d
+
+
+def _raw_column(raw: Path, entity: str, column: str) -> set[str]:
+    folder = raw / entity
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".parquet")) if folder.is_dir() else []
+    con = duckdb.connect()
+    values: set[str] = set()
+    for f in files:
+        if f.suffix == ".csv":
+            rel = con.read_csv(str(f), all_varchar=True, header=True)
+        else:
+            rel = con.read_parquet(str(f))
+        if column not in rel.columns:
+            continue
+        for (v,) in rel.select(f'cast("{column}" as varchar)').fetchall():
+            if v is not None and str(v).strip():
+                values.add(str(v).strip())
+    return values
+
+
+def test_no_mart_column_is_pii_by_meta_or_name(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    dbt(project, ["parse"], tmp_path / "raw", tmp_path / "parse.duckdb")
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    pii_upstream = set(PII_NAMES)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model":
+            for col in node["columns"].values():
+                if (col.get("meta") or {}).get("pii") or (col.get("config", {}).get("meta") or {}).get("pii"):
+                    pii_upstream.add(col["name"])
+    problems = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["name"] not in MARTS:
+            continue
+        for col in node["columns"].values():
+            meta = {**(col.get("meta") or {}), **(col.get("config", {}).get("meta") or {})}
+            if meta.get("pii"):
+                problems.append(f"{node['name']}.{col['name']} is tagged pii")
+            if col["name"] in pii_upstream:
+                problems.append(f"{node['name']}.{col['name']} has the name of a PII column")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_pii_values_in_any_marts_table(demo_raw: Path, demo_con) -> None:
+    names = _raw_column(demo_raw, "crm/customers", "full_name") | _raw_column(demo_raw, "crm/agents", "full_name")
+    emails = _raw_column(demo_raw, "crm/customers", "email") | _raw_column(demo_raw, "crm/agents", "email")
+    phones_raw = _raw_column(demo_raw, "crm/customers", "phone") | _raw_column(demo_raw, "telephony/calls", "caller_number")
+    comments = {c for c in _raw_column(demo_raw, "survey/responses", "comment") if len(c) >= 4}
+    assert names and emails and phones_raw, "the demo raw folder should carry PII to look for"
+    phones = {_normalise_phone(p) for p in phones_raw if len(_digits(p)) >= 7}
+    phones |= {p[2:] for p in phones}  # the local form without the country code
+    names = {n for n in names if len(n) >= 4}
+
+    tables = [
+        r[0]
+        for r in demo_con.sql("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()
+    ]
+    assert set(MARTS) <= set(tables)
+    problems = []
+    for table in tables:
+        cols = demo_con.sql(
+            "select column_name from information_schema.columns "
+            f"where table_schema = 'marts' and table_name = '{table}' and data_type = 'VARCHAR'"
+        ).fetchall()
+        for (col,) in cols:
+            values = {
+                v
+                for (v,) in demo_con.sql(f'select distinct "{col}" from marts."{table}" where "{col}" is not null').fetchall()
+            }
+            for v in values:
+                if EMAIL.search(v) or v in emails:
+                    problems.append(f"{table}.{col}: email {v!r}")
+                elif v in names:
+                    problems.append(f"{table}.{col}: name {v!r}")
+                elif v in comments:
+                    problems.append(f"{table}.{col}: survey comment {v!r}")
+                elif any(run in phones for run in DIGIT_RUN.findall(v)) or (
+                    re.fullmatch(r"[\d\s+()\-]{7,}", v) and _normalise_phone(v) in phones
+                ):
+                    problems.append(f"{table}.{col}: phone number {v!r}")
+                if len(problems) > 50:
+                    break
+    assert not problems, "\n".join(problems[:50])
