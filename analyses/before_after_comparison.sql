@@ -7,6 +7,7 @@
 -- "after"  = [change_date, change_date + comparison_days).
 {% set change_date = var('change_date', '') -%}
 {%- set comparison_days = var('comparison_days', 14) -%}
+{%- set explicit_change_date = "cast('" ~ change_date ~ "' as date)" if change_date else 'cast(null as date)' -%}
 
 with
 
@@ -23,33 +24,50 @@ data_range as (
 
 change_point as (
     select
-        {%- if change_date %}
-        cast('{{ change_date }}' as date) as change_date
-        {%- else %}
-            cast({{ dbt.dateadd(
-            'day',
-            dbt.datediff('first_date', 'last_date', 'day') ~ ' / 2',
-            'first_date',
-        ) }} as date) as change_date
-        {%- endif %}
+        coalesce(
+            {{ explicit_change_date }},
+            cast({{ dbt.dateadd('day', dbt.datediff('first_date', 'last_date', 'day') ~ ' / 2', 'first_date') }} as date)
+        ) as change_date
     from data_range
+),
+
+comparison_window as (
+    select
+        change_date,
+        cast({{ dbt.dateadd('day', -comparison_days, 'change_date') }} as date) as window_start,
+        cast({{ dbt.dateadd('day', comparison_days, 'change_date') }} as date) as window_end
+    from change_point
 ),
 
 periods as (
     select
+        agent_daily.activity_date,
+        agent_daily.contacts_owned,
+        agent_daily.handle_s_sum,
+        agent_daily.calls_answered,
+        agent_daily.chats_handled,
+        agent_daily.first_response_s_sum,
+        agent_daily.first_responses,
+        agent_daily.fcr_contacts,
+        agent_daily.fcr_eligible_contacts,
+        agent_daily.csat_score_sum,
+        agent_daily.csat_responses,
+        agent_daily.nps_promoters,
+        agent_daily.nps_detractors,
+        agent_daily.nps_responses,
+        agent_daily.adherent_s,
+        agent_daily.scheduled_s,
+        agent_daily.buyers_final,
+        agent_daily.presales_customers,
         case
-            when agent_daily.activity_date < change_point.change_date then 'before'
+            when agent_daily.activity_date < comparison_window.change_date then 'before'
             else 'after'
-        end as period,
-        agent_daily.*
+        end as period
     from agent_daily
-    cross join change_point
-    where agent_daily.activity_date >= cast(
-            {{ dbt.dateadd('day', -comparison_days, 'change_point.change_date') }} as date
-        )
-        and agent_daily.activity_date < cast(
-            {{ dbt.dateadd('day', comparison_days, 'change_point.change_date') }} as date
-        )
+    cross join comparison_window
+    where
+        agent_daily.activity_date >= comparison_window.window_start
+        and agent_daily.activity_date < comparison_window.window_end
 ),
 
 period_sums as (

@@ -13,7 +13,8 @@ scored_chats as (
         csat_score,
         first_response_s as speed_s
     from contacts
-    where contact_type = 'chat'
+    where
+        contact_type = 'chat'
         and csat_score is not null
         and first_response_s is not null
 ),
@@ -23,7 +24,8 @@ scored_calls as (
         csat_score,
         wait_s as speed_s
     from contacts
-    where contact_type = 'call'
+    where
+        contact_type = 'call'
         and csat_score is not null
         and wait_s is not null
 ),

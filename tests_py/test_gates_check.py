@@ -65,7 +65,7 @@ def build_synthetic_warehouse(path: Path) -> Path:
         f"""
         create table marts.fct_agent_daily as
         select agent_id, activity_date, 'T1' as team, 'S1' as site, {measures},
-            4.2 as csat_avg, 88.5 as qa_score_avg, 20.0 as nps, true as is_final
+            4.2::double as csat_avg, 88.5::double as qa_score_avg, 20.0::double as nps, true as is_final
         from (select distinct agent_id, activity_date from intermediate.int_call_legs_assembled)
         """
     )

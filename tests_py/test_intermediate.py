@@ -17,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
 from ccw.dbt import run_dbt
@@ -107,6 +109,22 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> No
         writer.writerows(rows)
 
 
+CALL_COLUMNS = [
+    "call_id", "root_call_id", "direction", "caller_number", "queue", "agent_id", "enqueued_at", "answered_at",
+    "ended_at", "hold_s", "acw_s", "disposition", "ticket_id",
+]
+# The CRM holds the number in one shape, the ACD writes it in others: all of
+# them are the same customer after normalisation (spec "Normalisation rules").
+PHONE_CUSTOMER, PHONE_CRM = "C9000", "+86 138 0013 8000"
+CALLER_SHAPES = {
+    "K1": "+86 138-0013-8000",
+    "K2": "13800138000",
+    "K3": "0086 138 0013 8000",
+    "K4": "(+86)13800138000",
+    "K5": "13999999999",  # nobody's number
+}
+
+
 def _write_raw(raw: Path, messages: list[dict[str, str]]) -> None:
     updated = _crm_ts(START - timedelta(days=30))
     agents = [
@@ -116,11 +134,22 @@ def _write_raw(raw: Path, messages: list[dict[str, str]]) -> None:
     ]
     customers = [
         {"customer_id": c, "full_name": f"Customer {c}", "email": f"{c.lower()}@example.com",
-         "phone": f"1380013{n:04d}", "city": "Shanghai", "segment": "regular", "created_at": updated, "updated_at": updated}
+         "phone": f"1370013{n:04d}", "city": "Shanghai", "segment": "regular", "created_at": updated, "updated_at": updated}
         for n, c in enumerate(CUSTOMERS)
+    ]
+    customers.append(
+        {"customer_id": PHONE_CUSTOMER, "full_name": "Phone Customer", "email": "phone@example.com",
+         "phone": PHONE_CRM, "city": "Beijing", "segment": "vip", "created_at": updated, "updated_at": updated}
+    )
+    calls = [
+        {"call_id": call_id, "root_call_id": "", "direction": "inbound", "caller_number": number, "queue": "general",
+         "agent_id": AGENTS[0], "enqueued_at": "2026-03-01 09:00:00", "answered_at": "2026-03-01 09:00:10",
+         "ended_at": "2026-03-01 09:05:00", "hold_s": "0", "acw_s": "30", "disposition": "answered", "ticket_id": ""}
+        for call_id, number in CALLER_SHAPES.items()
     ]
     _write_csv(raw / "crm" / "agents" / "2026-03-01.csv", AGENT_COLUMNS, agents)
     _write_csv(raw / "crm" / "customers" / "2026-03-01.csv", CUSTOMER_COLUMNS, customers)
+    _write_csv(raw / "telephony" / "calls" / "2026-03-01.csv", CALL_COLUMNS, calls)
     by_day: dict[str, list[dict[str, str]]] = {}
     for row in messages:
         day = datetime.fromisoformat(row["sent_at"]).astimezone(timezone.utc).date().isoformat()
@@ -129,33 +158,60 @@ def _write_raw(raw: Path, messages: list[dict[str, str]]) -> None:
         _write_csv(raw / "messaging" / "messages" / f"{day}.csv", MESSAGE_COLUMNS, rows)
 
 
-def _build_sessions(raw: Path, work: Path) -> dict[str, tuple[str, int]]:
+def _build(raw: Path, work: Path) -> Path:
     wh = work / "wh.duckdb"
     run_dbt(
-        ["run", "--select", "+int_messages_sessionized"],
+        ["run", "--select", "+int_messages_sessionized", "+int_call_contacts_assembled"],
         raw, wh, target_path=work / "target", log_path=work / "logs", stream=False,
     )
+    return wh
+
+
+def _query(wh: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(wh), read_only=True)
     try:
-        rows = con.sql(
-            "select message_id, conversation_id, event_seq from intermediate.int_messages_sessionized"
-        ).fetchall()
+        return con.sql(sql).fetchall()
     finally:
         con.close()
+
+
+def _sessions(wh: Path) -> dict[str, tuple[str, int]]:
+    rows = _query(wh, "select message_id, conversation_id, event_seq from intermediate.int_messages_sessionized")
     return {m: (c, s) for m, c, s in rows}
 
 
-@pytest.mark.slow
-def test_conversation_ids_are_stable_across_loads(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def two_loads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The synthetic messages built twice: days 1..CUTOFF_DAY only, then all days."""
+    work = tmp_path_factory.mktemp("int_loads")
     messages = _synthetic_messages()
     cutoff = START + timedelta(days=CUTOFF_DAY)
     early = [m for m in messages if datetime.fromisoformat(m["sent_at"]) < cutoff]
-    assert 0 < len(early) < len(messages)
+    _write_raw(work / "raw_partial", early)
+    _write_raw(work / "raw_full", messages)
+    return {
+        "messages": messages,
+        "early": early,
+        "cutoff": cutoff,
+        "partial": _build(work / "raw_partial", work / "partial"),
+        "full": _build(work / "raw_full", work / "full"),
+    }
 
-    _write_raw(tmp_path / "raw_partial", early)
-    _write_raw(tmp_path / "raw_full", messages)
-    partial = _build_sessions(tmp_path / "raw_partial", tmp_path / "partial")
-    full = _build_sessions(tmp_path / "raw_full", tmp_path / "full")
+
+@pytest.mark.slow
+def test_caller_number_shapes_match_the_crm_customer(two_loads) -> None:
+    """Raw caller numbers in every free-form shape reach the same CRM customer
+    through staging's normalisation; an unknown number gives no customer."""
+    rows = dict(_query(two_loads["full"], "select root_call_id, customer_id from intermediate.int_call_contacts_assembled"))
+    assert rows == {"K1": PHONE_CUSTOMER, "K2": PHONE_CUSTOMER, "K3": PHONE_CUSTOMER, "K4": PHONE_CUSTOMER, "K5": None}
+
+
+@pytest.mark.slow
+def test_conversation_ids_are_stable_across_loads(two_loads) -> None:
+    messages, early, cutoff = two_loads["messages"], two_loads["early"], two_loads["cutoff"]
+    assert 0 < len(early) < len(messages)
+    partial = _sessions(two_loads["partial"])
+    full = _sessions(two_loads["full"])
 
     assert set(partial) == {m["message_id"] for m in early}
     assert set(full) == {m["message_id"] for m in messages}
@@ -188,53 +244,127 @@ def test_conversation_ids_are_stable_across_loads(tmp_path: Path) -> None:
     assert complete > 10
 
 
-def _read_ground_truth_contacts(demo_raw: Path) -> list[dict[str, str]]:
-    path = demo_raw / "_ground_truth" / "contacts.csv"
+def _ground_truth(demo_raw: Path, name: str) -> pd.DataFrame:
+    path = demo_raw / "_ground_truth" / name
     if not path.exists():
-        pytest.skip("the simulator does not write _ground_truth/contacts.csv yet")
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        pytest.skip(f"the simulator does not write _ground_truth/{name}")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def _pick(row: dict[str, str], *names: str) -> str:
-    for name in names:
-        if name in row:
-            return row[name] or ""
-    raise KeyError(f"none of {names} in ground truth columns {sorted(row)}")
+def _text(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
 
 
-@pytest.fixture(scope="module")
-def ground_truth_contacts(request: pytest.FixtureRequest) -> list[dict[str, str]]:
-    try:
-        from ccw.simulator import simulate_to_folder  # noqa: F401
-    except ImportError:
-        pytest.skip("the simulator (ccw.simulator.simulate_to_folder) does not exist yet")
-    demo_raw = request.getfixturevalue("demo_raw")
-    return _read_ground_truth_contacts(demo_raw)
+def _number(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.replace("", np.nan), errors="coerce").astype(float)
+
+
+def _same_numbers(a: pd.Series, b: pd.Series) -> pd.Series:
+    a, b = _number(a), _number(b)
+    return (a.isna() & b.isna()) | ((a - b).abs() < 1e-6)
 
 
 @pytest.mark.slow
-def test_contacts_agree_with_ground_truth(ground_truth_contacts, demo_con) -> None:
-    truth: dict[tuple[str, str], str] = {}
-    for row in ground_truth_contacts:
-        kind = _pick(row, "contact_type", "kind").strip().lower()
-        kind = {"0": "call", "1": "chat", "phone": "call"}.get(kind, kind)
-        truth[(kind, _pick(row, "source_ref"))] = _pick(row, "owner_agent_id", "owner")
-
-    built = {
-        (contact_type, source_ref): owner or ""
-        for contact_type, source_ref, owner in demo_con.sql(
-            "select contact_type, source_ref, owner_agent_id from intermediate.int_contacts_unioned"
-        ).fetchall()
-    }
+def test_contacts_agree_with_ground_truth(demo_raw: Path, demo_con) -> None:
+    """Every true call contact and conversation is built once, with the
+    simulator's owner, customer, times, handled flag, ticket flags, timings
+    and counting survey scores."""
+    truth = _ground_truth(demo_raw, "contacts.csv")
+    built = demo_con.sql(
+        """
+        with counting as (
+            select
+                contact_id,
+                max(case when survey = 'csat' then score end) as csat_score,
+                max(case when survey = 'nps' then score end) as nps_score
+            from intermediate.int_surveys_attributed
+            where is_counting
+            group by contact_id
+        )
+        select contacts.*, counting.csat_score, counting.nps_score
+        from intermediate.int_contacts_unioned as contacts
+        left join counting on contacts.contact_id = counting.contact_id
+        """
+    ).df()
 
     for kind in ("call", "chat"):
-        truth_keys = {k for k in truth if k[0] == kind}
-        built_keys = {k for k in built if k[0] == kind}
-        missing, extra = truth_keys - built_keys, built_keys - truth_keys
-        assert not missing and not extra, (
-            f"{kind}: {len(truth_keys)} true contacts, {len(built_keys)} built; "
-            f"missing {sorted(missing)[:5]}, extra {sorted(extra)[:5]}"
+        n_truth = int((truth["contact_type"] == kind).sum())
+        n_built = int((built["contact_type"] == kind).sum())
+        assert n_built == n_truth, f"{kind}: {n_truth} true contacts, {n_built} built"
+
+    both = truth.merge(built, on=["contact_type", "source_ref"], how="outer", suffixes=("_truth", "_built"),
+                       indicator=True)
+    unmatched = both[both["_merge"] != "both"]
+    assert unmatched.empty, f"contacts only on one side:\n{unmatched[['contact_type', 'source_ref', '_merge']].head()}"
+
+    for column in ("owner_agent_id", "customer_id", "channel", "queue", "ticket_id"):
+        differ = both[both[f"{column}_truth"].map(_text) != both[f"{column}_built"].map(_text)]
+        assert differ.empty, f"{len(differ)} contacts differ in {column}:\n" + differ[
+            ["contact_type", "source_ref", f"{column}_truth", f"{column}_built"]].head().to_string()
+    for column in ("activity_date", "started_at", "ended_at"):
+        differ = both[both[f"{column}_truth"] != both[f"{column}_built"].astype(str)]
+        assert differ.empty, f"{len(differ)} contacts differ in {column}"
+    for column in ("is_handled", "is_complaint", "is_presales"):
+        differ = both[both[f"{column}_truth"].str.lower() != both[f"{column}_built"].astype(str).str.lower()]
+        assert differ.empty, f"{len(differ)} contacts differ in {column}"
+    handled = both["is_handled_built"].astype(bool)
+    for column in ("wait_s", "handle_s", "first_response_s"):
+        differ = both[handled & ~_same_numbers(both[f"{column}_truth"], both[f"{column}_built"])]
+        assert differ.empty, f"{len(differ)} handled contacts differ in {column}:\n" + differ[
+            ["contact_type", "source_ref", f"{column}_truth", f"{column}_built"]].head().to_string()
+    for column in ("csat_score", "nps_score"):
+        differ = both[~_same_numbers(both[f"{column}_truth"], both[f"{column}_built"])]
+        assert differ.empty, f"{len(differ)} contacts differ in their counting {column}"
+
+
+@pytest.mark.slow
+def test_workforce_shifts_and_teams_agree_with_ground_truth(demo_raw: Path, demo_con) -> None:
+    """Day-split workforce seconds, shift counters and the agent's team on
+    every true agent-day agree with the simulator."""
+    truth = _ground_truth(demo_raw, "agent_daily.csv")
+    built = demo_con.sql(
+        """
+        with shifts as (
+            select
+                agent_id,
+                activity_date,
+                count(*) as shifts_started,
+                count(case when is_attended then 1 end) as shifts_attended,
+                count(case when is_on_time then 1 end) as shifts_on_time
+            from intermediate.int_shifts_attended
+            group by agent_id, activity_date
         )
-        wrong = {k: (truth[k], built[k]) for k in truth_keys if truth[k] != built[k]}
-        assert not wrong, f"{kind}: {len(wrong)} owners differ (truth, built): {list(wrong.items())[:5]}"
+        select
+            teams.agent_id,
+            cast(teams.activity_date as varchar) as activity_date,
+            teams.team,
+            workforce.scheduled_s,
+            workforce.logged_in_s,
+            workforce.available_s,
+            workforce.on_contact_s,
+            workforce.acw_s,
+            workforce.break_s,
+            shifts.shifts_started,
+            shifts.shifts_attended,
+            shifts.shifts_on_time
+        from intermediate.int_agent_teams_daily as teams
+        left join intermediate.int_workforce_day_split as workforce
+            on teams.agent_id = workforce.agent_id and teams.activity_date = workforce.activity_date
+        left join shifts
+            on teams.agent_id = shifts.agent_id and teams.activity_date = shifts.activity_date
+        """
+    ).df()
+    both = truth.merge(built, on=["agent_id", "activity_date"], how="left", suffixes=("_truth", "_built"))
+    assert both["team_built"].notna().all(), "agent-days without a team row"
+    assert (both["team_truth"] == both["team_built"]).all(), "team differs"
+    for column in ("scheduled_s", "logged_in_s", "available_s", "on_contact_s", "acw_s", "break_s",
+                   "shifts_started", "shifts_attended", "shifts_on_time"):
+        if f"{column}_truth" not in both:
+            continue
+        expected = _number(both[f"{column}_truth"]).fillna(0)
+        got = _number(both[f"{column}_built"].astype(object).map(_text)).fillna(0)
+        differ = both[(expected - got).abs() > 1e-6]
+        assert differ.empty, f"{len(differ)} agent-days differ in {column}:\n" + differ[
+            ["agent_id", "activity_date", f"{column}_truth", f"{column}_built"]].head().to_string()

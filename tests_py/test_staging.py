@@ -8,6 +8,7 @@ missing-column folder run after it (four dbt invocations, one project parse).
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -28,6 +29,11 @@ from staging_fixture import (
 pytestmark = pytest.mark.slow
 
 ENTITIES = list(EXPECTED_COUNTS)
+
+# Simulated folders checked against the simulator's ground truth: default
+# messiness and the maximum (20%), CSV and Parquet; small to stay fast.
+SIM_ARGS = dict(days=6, agents=12, seed=5)
+SIMULATED = {"sim_default": (0.03, "csv"), "sim_messy": (0.2, "parquet")}
 
 
 def _dbt(args: list[str], raw: Path, work: Path) -> subprocess.CompletedProcess[str]:
@@ -52,14 +58,22 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, su
         "empty": build_empty_fixture(base / "raw_empty"),
         "missing": build_missing_column_fixture(base / "raw_missing"),
     }
+    try:
+        from ccw.simulator import simulate_to_folder
+    except ImportError:  # the simulator is optional for these tests
+        simulate_to_folder = None
+    if simulate_to_folder is not None:
+        for name, (rate, fmt) in SIMULATED.items():
+            folders[name] = base / f"raw_{name}"
+            simulate_to_folder(folders[name], mess_rate=rate, fmt=fmt, **SIM_ARGS)
     raw = base / "raw"
     work = base / "work"
     jobs = [
         ("main", ["build", "--select", "staging"], "main"),
         ("freshness", ["source", "freshness"], "main"),
-        ("empty", ["build", "--select", "staging"], "empty"),
+        ("empty", ["run", "--select", "staging"], "empty"),
         ("missing", ["run", "--select", "base_crm__agents"], "missing"),
-    ]
+    ] + [(name, ["run", "--select", "staging"], name) for name in SIMULATED if name in folders]
     out = {}
     for name, args, folder in jobs:
         if raw.is_symlink():
@@ -74,6 +88,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, su
             (keep / "target").mkdir()
             shutil.copy(work / "target" / "sources.json", keep / "target" / "sources.json")
         out[name] = (keep, proc)
+    out["folders"] = folders
     return out
 
 
@@ -335,3 +350,27 @@ def test_source_freshness_runs_on_the_raw_views(builds):
     results = json.loads((work / "target" / "sources.json").read_text())["results"]
     assert len(results) == len(ENTITIES)
     assert all(r["status"] in ("pass", "warn") for r in results)
+
+
+# --------------------------------------------------------------------- simulator ground truth
+
+
+@pytest.mark.parametrize("name", list(SIMULATED))
+def test_staging_counts_equal_simulator_ground_truth(builds, name):
+    if name not in builds:
+        pytest.skip("simulator not available")
+    work, proc = builds[name]
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    raw = builds["folders"][name]
+    with (raw / "_ground_truth" / "entity_counts.csv").open() as f:
+        expected_counts = {r["entity"]: tuple(int(r[k]) for k in list(r)[1:]) for r in csv.DictReader(f)}
+    with (raw / "_ground_truth" / "rejected_by_reason.csv").open() as f:
+        expected_reasons = {(r["entity"], r["reason_code"]): int(r["rows"]) for r in csv.DictReader(f) if int(r["rows"])}
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as c:
+        got_counts = {r[0]: tuple(r[1:]) for r in c.sql(
+            "select entity, raw_rows, clean_rows, rejected_rows, duplicate_rows, superseded_rows "
+            "from staging.stg_row_reconciliation").fetchall()}
+        got_reasons = {(r[0], r[1]): r[2] for r in c.sql(
+            "select entity, reason_code, count(*) from staging.stg_rejected_rows group by all").fetchall()}
+    assert got_counts == expected_counts
+    assert got_reasons == expected_reasons

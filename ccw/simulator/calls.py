@@ -159,9 +159,7 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
         leg_ticket[gi][last_leg_pos[sel]] = c.ticket_id[sel]
 
     # caller numbers: one shape per contact
-    digits = world.customer_phone(np.where(cust > 0, cust, 1))
-    unknown_tail = pc.utf8_lpad(pa.array(rng.integers(0, 10**9, n)).cast(pa.string()), 9, "0")
-    digits = pc.if_else(pa.array(cust > 0), digits, pc.binary_join_element_wise("17", unknown_tail, ""))
+    digits = np.where(cust > 0, world.customer_phone(np.where(cust > 0, cust, 1)), 17 * 10**9 + rng.integers(0, 10**9, n))
     number = phone_shapes(digits, rng.integers(0, 4, n))
 
     frames = []
@@ -184,7 +182,9 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
     ok = oagent >= 0
     oh, oagent = oh[ok], oagent[ok]
     m = len(oh)
-    oenq = np.sort(day0 + oh * HOUR_S + rng.integers(0, HOUR_S, m))
+    oenq = day0 + oh * HOUR_S + rng.integers(0, HOUR_S, m)
+    o = np.argsort(oenq, kind="stable")
+    oenq, oagent = oenq[o], oagent[o]
     ocust = world.pick_customers(rng, m, d, recent)
     picked = rng.random(m) < 0.6
     oans = np.where(picked, oenq + rng.integers(5, 25, m), NULL)

@@ -173,8 +173,8 @@ def responses(world: World, d: int, c: Contacts, orphan_rate: float) -> Frame:
         seq += m
     n_valid = seq
     k = int(rng.binomial(max(n_valid, 1), orphan_rate)) if orphan_rate > 0 else 0
-    if orphan_rate > 0 and n_valid >= 10:
-        k = max(k, 1)
+    if orphan_rate > 0 and d == 0:
+        k = max(k, 1)  # at least one per run
     sv = rng.integers(0, 2, k)
     sent = world.day_start(d) + rng.integers(0, DAY_S - 3600, k)
     parts.append({
@@ -203,8 +203,8 @@ def qa_evaluations(world: World, d: int, c: Contacts, orphan_rate: float) -> Fra
     sel = np.sort(rng.choice(cand, n, replace=False)) if n else cand[:0]
     active = np.flatnonzero(world.roster.active) + 1
     k = int(rng.binomial(max(n, 1), orphan_rate)) if orphan_rate > 0 else 0
-    if orphan_rate > 0 and n >= 10:
-        k = max(k, 1)
+    if orphan_rate > 0 and d == 0:
+        k = max(k, 1)  # at least one per run
     agent = np.concatenate([c.owner[sel], rng.choice(active, k)])
     kind = np.concatenate([c.qa_kind[sel], rng.integers(0, 2, k)])
     ref = np.concatenate([c.qa_ref[sel], d * DAY_SEQ + 9_700_000 + np.arange(k)])

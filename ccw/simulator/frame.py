@@ -10,6 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ccw.simulator import fastfmt as ff
+
 from ccw.simulator.schema import NULL, TS_STYLE, Entity
 
 Column = Union[np.ndarray, pa.Array]
@@ -70,27 +72,45 @@ class Renderer:
         n = days + 1600
         codes = [(start + timedelta(days=self.min_day + i)).strftime("%y%m%d") for i in range(n)]
         self.daycodes = pa.array(codes, type=pa.string())
+        self._id_tables: dict[tuple[str, int], pa.Array] = {}
+        self.daycode_mat = np.frombuffer("".join(codes).encode(), dtype=np.uint8).reshape(n, 6)
 
     # -- scalars used by generators
     def dayid_str(self, values: np.ndarray, prefix: str) -> pa.Array:
         return self.dayid(np.asarray(values, dtype=np.int64), prefix, 7)
 
     # -- column renderers
-    @staticmethod
-    def ident(values: np.ndarray, prefix: str, width: int) -> pa.Array:
-        mask = values == NULL
-        nums = pa.array(np.where(mask, 0, values)).cast(pa.string())
-        s = pc.binary_join_element_wise(prefix, pc.utf8_lpad(nums, width, "0"), "")
-        return pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), s) if mask.any() else s
-
-    def dayid(self, values: np.ndarray, prefix: str, width: int) -> pa.Array:
+    def ident(self, values: np.ndarray, prefix: str, width: int) -> pa.Array:
+        values = np.asarray(values, dtype=np.int64)
         mask = values == NULL
         v = np.where(mask, 0, values)
-        day = v // DAY_SEQ - self.min_day
-        seq = v % DAY_SEQ
-        codes = self.daycodes.take(pa.array(np.clip(day, 0, len(self.daycodes) - 1)))
-        s = pc.binary_join_element_wise(prefix, codes, pc.utf8_lpad(pa.array(seq).cast(pa.string()), width, "0"), "")
-        return pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), s) if mask.any() else s
+        wide = v >= 10**width  # rare (junk ids): rendered without padding loss
+        n = len(v)
+        vmax = int(v[~wide].max()) if n and (~wide).any() else 0
+        if vmax < 2_000_000 and n > 64:  # agents, customers: a cached table of rendered ids
+            table = self._id_tables.get((prefix, width))
+            if table is None or len(table) <= vmax:
+                size = max(vmax + 1, 2 * (len(table) if table is not None else 1024))
+                size = min(size, 10**width)
+                k = np.arange(size)
+                table = ff.from_matrix(np.concatenate([ff.const(prefix, size), ff.digits(k, width)], axis=1))
+                self._id_tables[(prefix, width)] = table
+            out = table.take(pa.array(np.where(wide, 0, v), mask=mask))
+        else:
+            out = ff.from_matrix(np.concatenate([ff.const(prefix, n), ff.digits(np.where(wide, 0, v), width)], axis=1), mask)
+        if wide.any():
+            txt = pc.binary_join_element_wise(prefix, pa.array(v).cast(pa.string()), "")
+            out = pc.if_else(pa.array(wide & ~mask), txt, out)
+        return out
+
+    def dayid(self, values: np.ndarray, prefix: str, width: int) -> pa.Array:
+        values = np.asarray(values, dtype=np.int64)
+        mask = values == NULL
+        v = np.where(mask, 0, values)
+        day = np.clip(v // DAY_SEQ - self.min_day, 0, len(self.daycode_mat) - 1)
+        n = len(v)
+        mat = np.concatenate([ff.const(prefix, n), self.daycode_mat[day], ff.digits(v % DAY_SEQ, width)], axis=1)
+        return ff.from_matrix(mat, mask)
 
     @staticmethod
     def timestamp(values: np.ndarray, system: str) -> pa.Array:

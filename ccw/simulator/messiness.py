@@ -15,8 +15,8 @@ Late rows and extra agent/customer versions are made by the runner and
 
 from __future__ import annotations
 
+
 from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -89,23 +89,14 @@ JUNK: dict[str, dict[str, tuple[str, ...]]] = {
 TEXT_DEFECTS = {"missing_key", "missing_required_value", "unparseable_timestamp", "unparseable_value", "unknown_enum_value"}
 
 
-@dataclass
-class DayCounts:
-    raw_rows: int = 0
-    duplicate_rows: int = 0
-    rejected: Counter = field(default_factory=Counter)
-    stale_rows: int = 0
-    noisy_rows: int = 0
-
-
 class Messer:
     """Adds junk, stale versions, enum noise and duplicates to one file's clean rows."""
+
+    FORCE_DAYS = 2  # every applicable reason is injected at least once on each of the first days
 
     def __init__(self, render: Renderer, rates: dict[str, float]):
         self.render = render
         self.rates = rates
-        self.seen: dict[str, set[str]] = {}
-        self.serial: Counter = Counter()
 
     # -- typed phase -------------------------------------------------------------------------------
     def _template_ok(self, entity: Entity, reason: str, col: str, f: Frame) -> np.ndarray:
@@ -125,10 +116,10 @@ class Messer:
         n = nrows(clean)
         if n == 0 or self.rates["junk"] <= 0:
             return {}, []
-        seen = self.seen.setdefault(entity.full, set())
         k = int(rng.binomial(n, self.rates["junk"]))
         reasons = list(rng.choice(list(spec), k)) if k else []
-        reasons += [r for r in spec if r not in seen and r not in reasons]  # every reason appears at least once
+        if d < self.FORCE_DAYS:  # stateless (files may be processed in any order): force on the first days
+            reasons += [r for r in spec if r not in reasons]
         rows: list[Frame] = []
         plan: list[tuple[str, str]] = []
         by_reason = Counter(reasons)
@@ -144,23 +135,24 @@ class Messer:
             m = min(m, len(pool))
             idx = rng.choice(pool, m, replace=False)
             t = take(clean, idx)
-            t = self._fresh_key(entity, t, d, rng)
             t = self._typed_defect(entity, reason, col, t, d, rng)
             rows.append(t)
             plan += [(reason, col)] * m
-            seen.add(reason)
-        return concat(rows), plan
+        junk = concat(rows)
+        if junk:
+            junk = self._fresh_key(entity, junk, d)
+        return junk, plan
 
-    def _fresh_key(self, entity: Entity, t: Frame, d: int, rng: np.random.Generator) -> Frame:
+    @staticmethod
+    def _fresh_key(entity: Entity, t: Frame, d: int) -> Frame:
+        """Fresh ids, unique per entity and day, disjoint from every clean id."""
         key = entity.key[0]
         c = entity.col(key)
         m = nrows(t)
-        base = self.serial[entity.full]
-        self.serial[entity.full] += m
         if c.kind == "dayid":
-            t[key] = d * DAY_SEQ + 8_000_000 + base + np.arange(m)
+            t[key] = d * DAY_SEQ + 8_000_000 + np.arange(m)
         elif c.kind == "id" and entity.system == "crm":  # agents, customers: a fresh, never valid id
-            t[key] = 80_000_000 + base + np.arange(m)
+            t[key] = 10**9 + d * 10**5 + np.arange(m)
         return t
 
     def _typed_defect(self, entity: Entity, reason: str, col: str, t: Frame, d: int, rng: np.random.Generator) -> Frame:
@@ -225,23 +217,37 @@ class Messer:
         if rate <= 0 or n_clean == 0:
             return 0
         n = len(next(iter(cols.values())))
-        hit = np.zeros(n, dtype=bool)
-        hit[:n_clean] = rng.random(n_clean) < rate
-        if not hit.any():
+        rows = np.flatnonzero(rng.random(n_clean) < rate)
+        if not len(rows):
             return 0
-        style = rng.integers(0, 5, n)
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        pmask = pa.array(mask)
+        style = rng.integers(0, 5, len(rows))
         for c in entity.cols:
             if c.kind != "enum":
                 continue
-            v = cols[c.name]
-            up = pc.utf8_upper(v)
-            variants = [up, pc.utf8_capitalize(v), pc.binary_join_element_wise(" ", v, ""),
-                        pc.binary_join_element_wise(v, "  ", ""), pc.binary_join_element_wise(" ", up, " ", "")]
-            out = v
-            for s, var in enumerate(variants):
-                out = pc.if_else(pa.array(hit & (style == s)), var, out)
-            cols[c.name] = out
-        return int(hit.sum())
+            v = cols[c.name].take(pa.array(rows))
+            values = np.array(v.to_pylist(), dtype=object)
+            nn = values != None  # noqa: E711 - element-wise null test
+            for s in range(5):
+                sel = nn & (style == s)
+                if not sel.any():
+                    continue
+                x = values[sel].astype(str)
+                if s == 0:
+                    x = np.char.upper(x)
+                elif s == 1:
+                    x = np.char.capitalize(x)
+                elif s == 2:
+                    x = np.char.add(" ", x)
+                elif s == 3:
+                    x = np.char.add(x, "  ")
+                else:
+                    x = np.char.add(np.char.add(" ", np.char.upper(x)), " ")
+                values[sel] = x.astype(object)
+            cols[c.name] = pc.replace_with_mask(cols[c.name], pmask, pa.array(values.tolist(), type=pa.string()))
+        return int(len(rows))
 
     def stale_versions(self, entity: Entity, clean: Frame, rng: np.random.Generator) -> Frame:
         """Older versions (updated_at a few seconds before a real version, other content): superseded."""

@@ -12,7 +12,9 @@ import shutil
 import sys
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ThreadPoolExecutor
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +27,15 @@ from ccw.simulator.calls import generate_calls
 from ccw.simulator.chats import generate_chats
 from ccw.simulator.config import MESS_TYPES, SimConfig
 from ccw.simulator.contacts import Contacts
-from ccw.simulator.frame import Frame, concat, nrows, take
-from ccw.simulator.messiness import Messer
-from ccw.simulator.schema import BY_NAME, ENTITIES, Entity
+from ccw.simulator.filejob import VERSIONED_LATEST, Context, FileResult, process_file
+from ccw.simulator.frame import Frame, concat, empty_frame, nrows, take
+from ccw.simulator.schema import ENTITIES, Entity
 from ccw.simulator.truth import Truth
-from ccw.simulator.world import S_MESS, S_RENDER, World
-from ccw.simulator.writers import entity_dir, text_table, write_table
+from ccw.simulator.world import S_MESS, World
+from ccw.simulator.writers import entity_dir
 
 GROUND_TRUTH_DIR = "_ground_truth"
-VERSIONED_LATEST = ("crm__tickets", "crm__orders")  # latest updated_at wins; older versions superseded
+S_ROUTE = S_MESS  # stream for late-row routing (day-level)
 MAX_LATE_DAYS = 3
 
 
@@ -45,7 +47,7 @@ class Simulation:
         self.world = World(cfg)
         self.rates = {k: cfg.rate(k) for k in MESS_TYPES}
         self.plan = crm.RosterPlan(self.world, self.rates["extra_version"])
-        self.messer = Messer(self.world.render, self.rates)
+        self.ctx = Context(self.out, cfg.fmt, cfg.seed, cfg.start, cfg.days, tuple(sorted(self.rates.items())))
         self.truth = Truth(self.world, self.plan.versions()) if cfg.ground_truth else None
         self.outbox: dict[int, dict[str, list[Frame]]] = {}
         self.recent: deque[np.ndarray] = deque(maxlen=7)
@@ -113,73 +115,76 @@ class Simulation:
         fd = np.where(late_ok, np.minimum(d + shift, self.cfg.days - 1), fd)
         self.late_rows[name] += int(late_ok.sum())
         frame["_file_day"] = fd
+        if (fd == d).all():  # the common case: everything in today's file
+            self.outbox.setdefault(d, {}).setdefault(name, []).append(frame)
+            return
         for day in np.unique(fd):
             if day >= self.cfg.days:
                 continue
             self.outbox.setdefault(int(day), {}).setdefault(name, []).append(take(frame, np.flatnonzero(fd == day)))
 
-    def _file(self, entity: Entity, d: int, clean: Frame, pool: ThreadPoolExecutor, futures: list[Future]) -> None:
+    def _submit(self, entity: Entity, d: int, clean: Frame, pool: Executor | None, pending: deque) -> None:
         name = entity.full
-        rng = self.world.rng(S_MESS, d, ENTITIES.index(entity))
         clean = {k: v for k, v in clean.items() if not k.startswith("_") or k == "_orphan"} if clean else {}
         if "_orphan" in clean:
             self.orphans[name] += int(clean.pop("_orphan").sum())
         if not clean:
-            clean = {c.name: v for c, v in zip(entity.cols, self._empty(entity))}
+            clean = empty_frame(entity)
         if self.truth is not None:
             self.truth.observe(name, clean)
-        parts = [clean]
-        stale: Frame = {}
-        if name in VERSIONED_LATEST:
-            stale = self.messer.stale_versions(entity, clean, rng)
-            parts.append(stale)
-            self.valid_ids[name].append(np.concatenate([clean[entity.key[0]], stale.get(entity.key[0], np.zeros(0, dtype=np.int64))]))
-        junk, plan = self.messer.junk(entity, clean, d, rng)
-        n_valid = nrows(clean) + nrows(stale)
-        typed = concat([p for p in parts + [junk] if p]) or clean
-        cols = self.world.render.render(entity, typed, self.world.rng(S_RENDER, d, ENTITIES.index(entity)))
-        self.messer.text_defects(entity, cols, n_valid, plan, rng)
-        noisy = self.messer.enum_noise(entity, cols, n_valid, rng)
-        table, dups = self.messer.duplicates(text_table(entity, cols), self.rates["duplicate"], rng)
-        c = self.counts[name]
-        c["raw_rows"] += table.num_rows
-        c["duplicate_rows"] += dups
-        c["rejected_rows"] += len(plan)
-        c["valid_rows"] += n_valid
-        c["stale_rows"] += nrows(stale)
-        c["noisy_rows"] += noisy
-        for reason, _col in plan:
-            self.rejected[name][reason] += 1
-        path = entity_dir(self.out, entity) / f"{self.world.render.start.fromordinal(self.world.render.start.toordinal() + d).isoformat()}.{self.cfg.fmt}"
-        futures.append(pool.submit(write_table, path, table, self.cfg.fmt))
+        if pool is None:
+            self._collect(process_file(self.ctx, name, d, clean))
+        else:
+            pending.append(pool.submit(process_file, self.ctx, name, d, clean))
 
-    @staticmethod
-    def _empty(entity: Entity) -> list[Any]:
-        from ccw.simulator.frame import empty_frame
+    def _collect(self, res: FileResult) -> None:
+        c = self.counts[res.entity]
+        c["raw_rows"] += res.raw_rows
+        c["duplicate_rows"] += res.duplicate_rows
+        c["rejected_rows"] += sum(res.rejected.values())
+        c["valid_rows"] += res.valid_rows
+        c["stale_rows"] += res.stale_rows
+        c["noisy_rows"] += res.noisy_rows
+        self.rejected[res.entity].update(res.rejected)
+        if res.valid_ids is not None:
+            self.valid_ids[res.entity].append(res.valid_ids)
 
-        return list(empty_frame(entity).values())
+    def _workers(self) -> int:
+        env = os.environ.get("CCW_SIM_WORKERS")
+        if env is not None:
+            return max(0, int(env))
+        big = self.cfg.days * self.cfg.agents >= 3000
+        return min(2, os.cpu_count() or 1) if big else 0
 
     # -- run -----------------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         t0 = time.perf_counter()
         self._prepare()
-        futures: list[Future] = []
         total = 0
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        workers = self._workers()
+        pending: deque[Future] = deque()
+        pool: Executor | None = None
+        if workers:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        try:
             for d in range(self.cfg.days):
                 rows = self._generate(d)
-                rrng = self.world.rng(S_MESS, d, 99)
+                rrng = self.world.rng(S_ROUTE, d)
                 for e in ENTITIES:
                     self._route(e.full, rows.get(e.full, {}), d, rrng)
                 today = self.outbox.pop(d, {})
                 for e in ENTITIES:
-                    self._file(e, d, concat(today.get(e.full, [])), pool, futures)
-                while len(futures) > 40:  # bounded memory: wait for old writes
-                    futures.pop(0).result()
+                    self._submit(e, d, concat(today.get(e.full, [])), pool, pending)
+                while len(pending) > 3 * len(ENTITIES):  # bounded memory: at most ~3 days in flight
+                    self._collect(pending.popleft().result())
                 total = sum(c["raw_rows"] for c in self.counts.values())
                 self._progress(d, total, t0)
-            for f in futures:
-                f.result()
+            while pending:
+                self._collect(pending.popleft().result())
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        total = sum(c["raw_rows"] for c in self.counts.values())
         gen_s = time.perf_counter() - t0
         summary = self._summary(total, gen_s)
         if self.truth is not None:

@@ -16,6 +16,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from ccw.simulator import fastfmt as ff
 
 from ccw.simulator.contacts import CATEGORIES, CHAT_CHANNELS, Contacts
 from ccw.simulator.frame import Frame
@@ -64,8 +68,8 @@ class Truth:
         return self.world.day_of(np.asarray(ts, dtype=np.int64))
 
     def _date_str(self, day: np.ndarray) -> np.ndarray:
-        base = np.datetime64(self.world.cfg.start.isoformat(), "D")
-        return (base + np.asarray(day, dtype=np.int64).astype("timedelta64[D]")).astype(str)
+        days = self.world.start_daynum + np.asarray(day, dtype=np.int64)
+        return ff.from_matrix(ff.date_matrix(days)).to_numpy(zero_copy_only=False)
 
     def _split(self, agent: np.ndarray, s: np.ndarray, e: np.ndarray) -> pd.DataFrame:
         """Intervals split at reporting-day boundaries: (agent, day, seconds), zero-length dropped."""
@@ -143,13 +147,13 @@ class Truth:
         ad = self.agent_daily(legs, con, resp)
         qd = self.queue_daily(legs)
         cd = self.contact_rows(con, resp)
-        pd.DataFrame([{"entity": e, **v} for e, v in counts.items()]).to_csv(gt / "entity_counts.csv", index=False)
+        write_csv(pd.DataFrame([{"entity": e, **v} for e, v in counts.items()]), gt / "entity_counts.csv")
         rej = [{"entity": e, "reason_code": r, "rows": n} for e, by in rejected.items() for r, n in sorted(by.items())]
-        pd.DataFrame(rej, columns=["entity", "reason_code", "rows"]).to_csv(gt / "rejected_by_reason.csv", index=False)
-        ad.to_csv(gt / "agent_daily.csv", index=False)
-        qd.to_csv(gt / "queue_daily.csv", index=False)
-        cd.to_csv(gt / "contacts.csv", index=False)
-        sv = resp.assign(contact_source_ref=np.where(resp["contact"] >= 0, "", ""))
+        write_csv(pd.DataFrame(rej, columns=["entity", "reason_code", "rows"]), gt / "rejected_by_reason.csv")
+        write_csv(ad, gt / "agent_daily.csv")
+        write_csv(qd, gt / "queue_daily.csv")
+        write_csv(cd, gt / "contacts.csv")
+        sv = resp
         stats = {
             "responses": int(len(resp)),
             "responses_attributed_by_call_id": int((sv["method"] == "call_id").sum()),
@@ -242,7 +246,7 @@ class Truth:
         df["handle_s_sum"] = df["handle_s_sum_calls"] + df["handle_s_sum_chats"]
         df = df.sort_values(["agent", "day"])
         df.insert(0, "activity_date", self._date_str(df.pop("day").to_numpy()))
-        df.insert(0, "agent_id", ["A%04d" % a for a in df.pop("agent").to_numpy()])
+        df.insert(0, "agent_id", self.world.render.ident(df.pop("agent").to_numpy(), "A", 4).to_numpy(zero_copy_only=False))
         df.insert(2, "team", self._teams(df))
         return df
 
@@ -265,12 +269,17 @@ class Truth:
         return out
 
     def _shifts(self, sch: pd.DataFrame, st: pd.DataFrame) -> pd.DataFrame:
+        """Shifts started/attended/on time. A state is matched to the agent's latest shift starting
+        before the state ends (shifts of one agent never overlap), then checked for overlap."""
         s = sch.reset_index(drop=True)
         s["sid"] = np.arange(len(s))
         live = st[(st["state"] != 4) & (st["ended_at"] > st["started_at"])]
-        m = s.merge(live, on="agent_id")
-        m = m[(m["started_at"] < m["shift_end"]) & (m["ended_at"] > m["shift_start"])]
-        first = m.groupby("sid")["started_at"].min()
+        left = live.sort_values("ended_at")[["agent_id", "started_at", "ended_at"]]
+        right = s.sort_values("shift_start")[["agent_id", "shift_start", "shift_end", "sid"]]
+        m = pd.merge_asof(left, right, left_on="ended_at", right_on="shift_start", by="agent_id",
+                          allow_exact_matches=False)
+        m = m[m["sid"].notna() & (m["started_at"] < m["shift_end"])]
+        first = m.groupby(m["sid"].astype(np.int64))["started_at"].min()
         s["attended"] = s["sid"].isin(first.index).astype(int)
         s["on_time"] = (first.reindex(s["sid"]).to_numpy() <= s["shift_start"].to_numpy() + LATE_GRACE_S).astype(int)
         s["one"] = 1
@@ -310,18 +319,20 @@ class Truth:
         tid = r.dayid_str(con["ticket_id"].to_numpy(), "T").to_numpy(zero_copy_only=False)
         channel = np.where(kind == 0, "phone", np.array(CHAT_CHANNELS)[np.clip(con["channel"].to_numpy() - 1, 0, 2)])
         qv = con["queue"].to_numpy()
+        cust = con["customer"].to_numpy()
+        owner = con["owner"].to_numpy()
         out = pd.DataFrame({
             "contact_type": np.where(kind == 0, "call", "chat"),
             "channel": channel,
             "source_ref": src,
-            "customer_id": np.where(con["customer"] > 0, ["CU%07d" % x for x in np.maximum(con["customer"], 0)], ""),
-            "owner_agent_id": np.where(con["owner"] > 0, ["A%04d" % x for x in np.maximum(con["owner"], 0)], ""),
-            "queue": np.where(qv >= 0, np.array(QUEUES)[np.maximum(qv, 0)], ""),
+            "customer_id": r.ident(np.where(cust > 0, cust, NULL), "CU", 7).to_numpy(zero_copy_only=False),
+            "owner_agent_id": r.ident(np.where(owner > 0, owner, NULL), "A", 4).to_numpy(zero_copy_only=False),
+            "queue": np.where(qv >= 0, np.array(QUEUES)[np.maximum(qv, 0)], None),
             "activity_date": self._date_str(con["day"].to_numpy()),
-            "started_at": pd.to_datetime(con["started_at"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "ended_at": pd.to_datetime(con["ended_at"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "started_at": ff.from_matrix(ff.timestamp_matrix(con["started_at"].to_numpy(), " ", "")).to_numpy(zero_copy_only=False),
+            "ended_at": ff.from_matrix(ff.timestamp_matrix(con["ended_at"].to_numpy(), " ", "")).to_numpy(zero_copy_only=False),
             "is_handled": con["is_handled"].to_numpy(),
-            "ticket_id": np.where(con["ticket_id"] != NULL, tid, ""),
+            "ticket_id": np.where(con["ticket_id"] != NULL, tid, None),
             "is_complaint": con["is_complaint"].to_numpy(),
             "is_presales": con["is_presales"].to_numpy(),
             "wait_s": con["wait_s"].to_numpy(),
@@ -334,5 +345,12 @@ class Truth:
                 c = resp[resp["is_counting"] & (resp["survey"] == survey)]
                 col[c["contact"].to_numpy()] = c["score"].to_numpy()
             out[name] = col
-        out["category"] = np.where(con["ticket_id"] != NULL, np.array(CATEGORIES)[np.maximum(con["category"], 0)], "")
-        return out.sort_values(["contact_type", "source_ref"]).reset_index(drop=True)
+        out["category"] = np.where(con["ticket_id"] != NULL, np.array(CATEGORIES)[np.maximum(con["category"], 0)], None)
+        return out.sort_values(["contact_type", "source_ref"], kind="stable").reset_index(drop=True)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Ground-truth CSV: header row, null = empty field, written by Arrow (fast and deterministic)."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = table.replace_schema_metadata(None)
+    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))

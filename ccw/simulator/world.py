@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ccw.simulator.fastfmt import phones as phone_shapes
+
 from ccw.simulator.config import SimConfig
 from ccw.simulator.frame import Renderer
 from ccw.simulator.schema import NULL, TZ_OFFSET_S
@@ -54,7 +56,7 @@ def text(values: np.ndarray) -> pa.Array:
     return pa.array(values.astype(object) if values.dtype.kind != "O" else values, type=pa.string())
 
 
-def phone_shapes(digits: pa.Array, shape: np.ndarray) -> pa.Array:
+def phone_shapes_text(digits: pa.Array, shape: np.ndarray) -> pa.Array:
     """Render 11-digit mobile numbers in the four free-form shapes of the spec."""
     a = pc.utf8_slice_codeunits(digits, 0, 3)
     b = pc.utf8_slice_codeunits(digits, 3, 7)
@@ -150,7 +152,7 @@ class World:
         self.cust_city = rng.integers(0, len(CITIES), total)
         idx = np.arange(1, total + 1, dtype=np.int64)
         tail = (idx * PHONE_MUL + 138_001_380) % 10**9
-        self.cust_phone = pc.binary_join_element_wise("13", pc.utf8_lpad(pa.array(tail).cast(pa.string()), 9, "0"), "")
+        self.cust_phone = 13 * 10**9 + tail  # 11-digit mobile numbers, unique per customer
         self.cust_first = rng.integers(0, len(FIRST), total)
         self.cust_last = rng.integers(0, len(LAST), total)
         created = np.empty(total, dtype=np.int64)
@@ -165,8 +167,8 @@ class World:
         """How many customers exist at the start of reporting day d (ids 1..n)."""
         return self.n_base_customers + self.new_customers_per_day * max(0, d)
 
-    def customer_phone(self, cust: np.ndarray) -> pa.Array:
-        return self.cust_phone.take(pa.array(np.asarray(cust, dtype=np.int64) - 1))
+    def customer_phone(self, cust: np.ndarray) -> np.ndarray:
+        return self.cust_phone[np.asarray(cust, dtype=np.int64) - 1]
 
     # -- shifts
     def shifts(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

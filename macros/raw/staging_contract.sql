@@ -7,10 +7,12 @@
     {{ return(raw_entity(entity_name)['columns'] | map(attribute='name') | list) }}
 {% endmacro %}
 
-{#- `col_a, col_b, ...` (raw text columns of the source view). -#}
-{% macro contract_column_list(entity_name) -%}
+{#- `col_a, col_b, ...`: the contract columns, in contract order.
+    `replace` maps a column to the expression that stands for it
+    (rendered `expression as col`). -#}
+{% macro contract_column_list(entity_name, replace={}) -%}
     {%- for c in contract_column_names(entity_name) %}
-        {{ c }}{{ ',' if not loop.last }}
+        {% if c in replace %}{{ replace[c] }} as {% endif %}{{ c }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 

@@ -80,7 +80,8 @@ owned_contacts as (
     from contacts
     left join contact_flags
         on contacts.contact_id = contact_flags.contact_id
-    where contacts.is_handled
+    where
+        contacts.is_handled
         and contacts.owner_agent_id is not null
 ),
 
@@ -116,7 +117,8 @@ chat_measures as (
         sum(agent_messages) as agent_messages,
         sum(customer_messages) as customer_messages
     from conversations
-    where is_handled
+    where
+        is_handled
         and owner_agent_id is not null
     group by owner_agent_id, activity_date
 ),
@@ -139,7 +141,8 @@ ticket_measures as (
         count(*) as tickets_solved,
         sum(resolution_s) as resolution_s_sum
     from tickets_resolved
-    where assignee_agent_id is not null
+    where
+        assignee_agent_id is not null
         and solved_date is not null
     group by assignee_agent_id, solved_date
 ),

@@ -21,7 +21,8 @@ counting_scores as (
         max(case when survey = 'csat' then score end) as csat_score,
         max(case when survey = 'nps' then score end) as nps_score
     from surveys
-    where is_counting
+    where
+        is_counting
         and contact_id is not null
     group by contact_id
 ),

@@ -75,8 +75,8 @@ validated as (
 links_checked as (
     -- a ticket_id that matches no valid ticket is nulled, the message is kept
     select
-        validated.* exclude (ticket_id),
-        known_tickets.ticket_id
+        validated.*,
+        known_tickets.ticket_id as known_ticket_id
     from validated
     left join known_tickets
         on validated.ticket_id = known_tickets.ticket_id
@@ -100,7 +100,7 @@ versioned as (
 
 final as (
     select
-        {{ contract_column_list('messaging__messages') }},
+        {{ contract_column_list('messaging__messages', replace={'ticket_id': 'known_ticket_id'}) }},
         source_file,
         record_key,
         raw_record,

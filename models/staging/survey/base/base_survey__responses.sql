@@ -68,8 +68,8 @@ validated as (
 links_checked as (
     -- a ticket_id that matches no valid ticket is nulled, the response is kept
     select
-        validated.* exclude (ticket_id),
-        known_tickets.ticket_id
+        validated.*,
+        known_tickets.ticket_id as known_ticket_id
     from validated
     left join known_tickets
         on validated.ticket_id = known_tickets.ticket_id
@@ -93,7 +93,7 @@ versioned as (
 
 final as (
     select
-        {{ contract_column_list('survey__responses') }},
+        {{ contract_column_list('survey__responses', replace={'ticket_id': 'known_ticket_id'}) }},
         source_file,
         record_key,
         raw_record,

@@ -50,6 +50,7 @@ typed as (
 
 validated_legs as (
     -- rule 2: the first failing rule, in the order of docs/design.md
+    -- (every rule but unknown_call_reference, which needs the valid legs)
     select
         typed.*,
         case
@@ -59,7 +60,7 @@ validated_legs as (
             when typed.answered_at < typed.enqueued_at then 'impossible_timestamp_order'
             when typed.ended_at < coalesce(typed.answered_at, typed.enqueued_at) then 'impossible_timestamp_order'
             when typed.agent_id is not null and known_agents.agent_id is null then 'unknown_agent'
-        end as reason_code
+        end as leg_reason_code
     from typed
     left join known_agents
         on typed.agent_id = known_agents.agent_id
@@ -68,14 +69,14 @@ validated_legs as (
 valid_legs as (
     -- legs that pass every other rule: what a root_call_id may point to
     select distinct call_id from validated_legs
-    where not is_duplicate and reason_code is null
+    where not is_duplicate and leg_reason_code is null
 ),
 
 validated as (
     select
-        validated_legs.* exclude (reason_code),
+        validated_legs.*,
         case
-            when validated_legs.reason_code is not null then validated_legs.reason_code
+            when validated_legs.leg_reason_code is not null then validated_legs.leg_reason_code
             when validated_legs.is_duplicate then null
             when validated_legs.root_call_id is not null and valid_legs.call_id is null
                 then 'unknown_call_reference'
@@ -88,8 +89,8 @@ validated as (
 links_checked as (
     -- a ticket_id that matches no valid ticket is nulled, the leg is kept
     select
-        validated.* exclude (ticket_id),
-        known_tickets.ticket_id
+        validated.*,
+        known_tickets.ticket_id as known_ticket_id
     from validated
     left join known_tickets
         on validated.ticket_id = known_tickets.ticket_id
@@ -113,7 +114,7 @@ versioned as (
 
 final as (
     select
-        {{ contract_column_list('telephony__calls') }},
+        {{ contract_column_list('telephony__calls', replace={'ticket_id': 'known_ticket_id'}) }},
         {{ normalize_phone('caller_number') }} as caller_phone_normalized,
         source_file,
         record_key,

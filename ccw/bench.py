@@ -1,0 +1,67 @@
+"""`ccw bench`: benchmarks. `simulate` times the simulator at scale (about
+10 M chat messages and 1 M call legs: a year of a 300-agent centre) and reports
+rows per second and peak memory. A `build` subcommand can sit beside it."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from ccw.errors import CcwError
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux: ru_maxrss is in KiB)."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 2**20
+
+
+@click.group(name="bench")
+def bench() -> None:
+    """Benchmarks: simulator speed (and, later, full and incremental builds)."""
+
+
+@bench.command(name="simulate")
+@click.option("--days", default=365, show_default=True, type=int, help="Reporting days to generate.")
+@click.option("--agents", default=300, show_default=True, type=int, help="Active agents.")
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "parquet"]))
+@click.option("--out", default=None, metavar="DIR", help="Keep the output here (default: a temporary folder, removed).")
+@click.option("--ground-truth/--no-ground-truth", default=True, show_default=True,
+              help="Also compute _ground_truth/ (part of the timing).")
+def simulate_bench(days: int, agents: int, seed: int, fmt: str, out: str | None, ground_truth: bool) -> None:
+    """Generate a large raw folder and report rows/s, seconds and peak RSS."""
+    from ccw.simulator import simulate_to_folder
+
+    tmp = None
+    if out is None:
+        tmp = Path(tempfile.mkdtemp(prefix="ccw-bench-"))
+        target = tmp / "raw"
+    else:
+        target = Path(out)
+    try:
+        t0 = time.perf_counter()
+        summary = simulate_to_folder(target, days=days, agents=agents, seed=seed, fmt=fmt, progress=True,
+                                     ground_truth=ground_truth)
+        seconds = time.perf_counter() - t0
+        size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    except OSError as exc:
+        raise CcwError(f"benchmark could not write its output: {exc}", str(target), "free disk space or pass --out") from exc
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    rows = summary["total_rows"]
+    r = summary["rows"]
+    click.echo(f"simulated {days} days x {agents} agents ({fmt}, ground truth {'on' if ground_truth else 'off'})")
+    click.echo(f"  messages     {r['messaging__messages']:>12,}")
+    click.echo(f"  call legs    {r['telephony__calls']:>12,}")
+    click.echo(f"  all rows     {rows:>12,}   ({size / 2**20:,.0f} MiB on disk)")
+    click.echo(f"  seconds      {seconds:>12.1f}   (generation + writing {summary['generate_seconds']:.1f} s)")
+    click.echo(f"  rows/second  {rows / seconds:>12,.0f}")
+    click.echo(f"  peak RSS     {peak_rss_mb():>12,.0f} MiB")

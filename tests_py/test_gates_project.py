@@ -1,0 +1,171 @@
+"""The project gates: sqlfluff lint, dbt-bouncer conventions, dbt docs.
+
+Each gate passes on the real project, and fails with a clear message on a
+copy of the project broken on purpose (copied to a tmp dir: dbt_project.yml,
+profiles/, models/, macros/, seeds/, tests/, analyses/, .sqlfluff,
+.sqlfluffignore, dbt-bouncer.yml; never .venv/ or target/). The break tests
+only parse (dbt parse, or sqlfluff on the one broken file), no build.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ccw.checks.conventions import run_conventions
+from ccw.checks.lint import run_lint, summarize
+from ccw.paths import PROJECT_ROOT
+
+COPIED = ["dbt_project.yml", "profiles", "models", "macros", "seeds", "tests", "analyses",
+          ".sqlfluff", ".sqlfluffignore", "dbt-bouncer.yml"]  # fmt: skip
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        src = PROJECT_ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("target", "logs", "__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def ccw(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ccw", *args], cwd=cwd, capture_output=True, text=True, timeout=900)
+
+
+def a_source(project: Path) -> tuple[str, str]:
+    """(source name, table name) of the first source declared under models/staging."""
+    for path in sorted((project / "models" / "staging").rglob("*.yml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        for source in data.get("sources") or []:
+            for tbl in source.get("tables") or []:
+                return source["name"], tbl["name"]
+    pytest.skip("the project declares no source yet")
+
+
+def violations_text(result) -> str:
+    return "\n".join(f"{v.severity} {v.check} {v.model}: {v.message}" for v in result.violations)
+
+
+# ----------------------------------------------------------------- conventions (dbt-bouncer)
+
+
+def test_conventions_pass_on_the_project(tmp_path: Path) -> None:
+    result = run_conventions(PROJECT_ROOT, None, work_dir=tmp_path)
+    assert result.checks_run > 0
+    assert result.success, "dbt-bouncer violations in the project:\n" + violations_text(result)
+
+
+def test_conventions_with_catalog_pass_on_demo_warehouse(demo_warehouse: Path, tmp_path: Path) -> None:
+    result = run_conventions(PROJECT_ROOT, demo_warehouse, work_dir=tmp_path)
+    assert result.catalog, "dbt docs generate made no catalog.json"
+    assert any(v for v in [result.checks_run]), "no check ran"
+    assert result.success, "dbt-bouncer violations (with catalog):\n" + violations_text(result)
+
+
+def test_undocumented_model_fails_conventions(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "intermediate" / "int_orphans_counted.sql").write_text(
+        "select 1 as orphan_id\n"
+    )
+    proc = ccw("conventions", "--project-dir", str(project), "--no-catalog")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "Traceback" not in out
+    line = next(ln for ln in out.splitlines() if "check_model_description_populated" in ln)
+    assert "int_orphans_counted" in line and "error" in line
+    # no primary-key test either
+    assert any("check_model_has_unique_test" in ln and "int_orphans_counted" in ln for ln in out.splitlines())
+    assert "FAILED:" in proc.stderr
+
+
+def test_source_in_a_mart_fails_conventions(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    source, table = a_source(project)
+    (project / "models" / "marts" / "fct_shortcut.sql").write_text(
+        f"select * from {{{{ source('{source}', '{table}') }}}}\n"
+    )
+    result = run_conventions(project, None, work_dir=tmp_path / "work")
+    hits = [v for v in result.violations if v.check == "check_lineage_source_cannot_be_used"]
+    assert hits and hits[0].model == "fct_shortcut", violations_text(result)
+    assert "references a source" in hits[0].message
+    assert not result.success
+
+
+def test_misnamed_intermediate_model_fails_conventions(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "intermediate" / "contacts_helper.sql").write_text("select 1 as helper_id\n")
+    result = run_conventions(project, None, work_dir=tmp_path / "work")
+    assert any(
+        v.check == "check_model_names" and v.model == "contacts_helper" for v in result.violations
+    ), violations_text(result)
+
+
+def test_conventions_help() -> None:
+    proc = ccw("conventions", "--help")
+    assert proc.returncode == 0 and "--project-dir" in proc.stdout
+
+
+# ----------------------------------------------------------------- lint (sqlfluff)
+
+
+def test_models_and_analyses_are_lint_clean() -> None:
+    """`sqlfluff lint models analyses` (dbt templater, tmp target/log/warehouse)."""
+    result = run_lint(PROJECT_ROOT, ("models", "analyses"), processes=2)
+    assert result.files > 0, summarize(result)
+    assert result.success, "sqlfluff violations:\n" + summarize(result)
+
+
+def test_lint_error_fails_the_lint_gate(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    bad = project / "models" / "intermediate" / "int_badly_formatted.sql"
+    bad.write_text(
+        "SELECT\n"
+        "    1 AS first_id\n"
+        "    , 2 second_id\n"
+        "FROM (select 1) as t\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccw.checks.lint", "--project-dir", str(project), "models/intermediate/int_badly_formatted.sql"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("models/intermediate/int_badly_formatted.sql:")]
+    codes = {ln.split()[1] for ln in lines}
+    assert "CP01" in codes, out  # upper-case keywords
+    assert "LT04" in codes, out  # leading comma
+    assert "AL02" in codes, out  # implicit column alias
+    assert "violations in 1 of 1 files" in proc.stdout
+
+
+# ----------------------------------------------------------------- dbt docs
+
+
+def test_dbt_docs_generate(demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+    """`dbt docs generate` (compile + catalog) over a copy of the demo warehouse."""
+    from ccw.dbt import run_dbt
+
+    wh = tmp_path / "docs.duckdb"
+    shutil.copy2(demo_warehouse, wh)
+    target = tmp_path / "target"
+    run_dbt(["docs", "generate"], demo_raw, wh, target_path=target, log_path=tmp_path / "logs", stream=False)
+    assert (target / "index.html").is_file()
+    catalog = json.loads((target / "catalog.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
+    node = catalog["nodes"]["model.contact_center.fct_agent_daily"]
+    assert "fct_rate" in node["columns"]
+    described = manifest["nodes"]["model.contact_center.fct_agent_daily"]
+    assert described["description"].strip()
+    assert not catalog.get("errors"), catalog.get("errors")
