@@ -7,6 +7,7 @@
 -- "after"  = [change_date, change_date + comparison_days).
 {% set change_date = var('change_date', '') -%}
 {%- set comparison_days = var('comparison_days', 14) -%}
+{%- set half_range_days = 'cast(' ~ dbt.datediff('first_date', 'last_date', 'day') ~ ' / 2 as integer)' -%}
 {%- set explicit_change_date = "cast('" ~ change_date ~ "' as date)" if change_date else 'cast(null as date)' -%}
 
 with
@@ -26,7 +27,7 @@ change_point as (
     select
         coalesce(
             {{ explicit_change_date }},
-            cast({{ dbt.dateadd('day', dbt.datediff('first_date', 'last_date', 'day') ~ ' / 2', 'first_date') }} as date)
+            cast({{ dbt.dateadd('day', half_range_days, 'first_date') }} as date)
         ) as change_date
     from data_range
 ),

@@ -51,7 +51,7 @@ agent_teams as (
     select * from {{ ref('int_agent_teams_daily') }}
 ),
 
-call_leg_measures as (
+leg_measures as (
     select
         agent_id,
         activity_date,
@@ -228,25 +228,55 @@ shift_measures as (
 ),
 
 agent_days as (
-    select agent_id, activity_date from call_leg_measures
+    select
+        agent_id,
+        activity_date
+    from leg_measures
     union
-    select agent_id, activity_date from contact_measures
+    select
+        agent_id,
+        activity_date
+    from contact_measures
     union
-    select agent_id, activity_date from chat_measures
+    select
+        agent_id,
+        activity_date
+    from chat_measures
     union
-    select agent_id, activity_date from assign_measures
+    select
+        agent_id,
+        activity_date
+    from assign_measures
     union
-    select agent_id, activity_date from ticket_measures
+    select
+        agent_id,
+        activity_date
+    from ticket_measures
     union
-    select agent_id, activity_date from survey_measures
+    select
+        agent_id,
+        activity_date
+    from survey_measures
     union
-    select agent_id, activity_date from order_measures
+    select
+        agent_id,
+        activity_date
+    from order_measures
     union
-    select agent_id, activity_date from qa_measures
+    select
+        agent_id,
+        activity_date
+    from qa_measures
     union
-    select agent_id, activity_date from wfm_measures
+    select
+        agent_id,
+        activity_date
+    from wfm_measures
     union
-    select agent_id, activity_date from shift_measures
+    select
+        agent_id,
+        activity_date
+    from shift_measures
 ),
 
 latest_events as (
@@ -270,15 +300,15 @@ sums as (
         agent_days.activity_date,
         agent_teams.team,
         agent_teams.site,
-        coalesce(call_leg_measures.calls_answered, 0) as calls_answered,
-        coalesce(call_leg_measures.outbound_calls, 0) as outbound_calls,
+        coalesce(leg_measures.calls_answered, 0) as calls_answered,
+        coalesce(leg_measures.outbound_calls, 0) as outbound_calls,
         coalesce(contact_measures.chats_handled, 0) as chats_handled,
         coalesce(contact_measures.contacts_owned, 0) as contacts_owned,
         coalesce(contact_measures.customers_served, 0) as customers_served,
         coalesce(ticket_measures.tickets_solved, 0) as tickets_solved,
-        coalesce(call_leg_measures.answer_wait_s_sum, 0) as answer_wait_s_sum,
-        coalesce(call_leg_measures.hold_s_sum, 0) as hold_s_sum,
-        coalesce(call_leg_measures.call_handle_s_sum, 0)
+        coalesce(leg_measures.answer_wait_s_sum, 0) as answer_wait_s_sum,
+        coalesce(leg_measures.hold_s_sum, 0) as hold_s_sum,
+        coalesce(leg_measures.call_handle_s_sum, 0)
         + coalesce(chat_measures.chat_handle_s_sum, 0) as handle_s_sum,
         coalesce(chat_measures.first_responses, 0) as first_responses,
         coalesce(chat_measures.first_response_s_sum, 0) as first_response_s_sum,
@@ -326,10 +356,10 @@ sums as (
         on
             agent_days.agent_id = agent_teams.agent_id
             and agent_days.activity_date = agent_teams.activity_date
-    left join call_leg_measures
+    left join leg_measures
         on
-            agent_days.agent_id = call_leg_measures.agent_id
-            and agent_days.activity_date = call_leg_measures.activity_date
+            agent_days.agent_id = leg_measures.agent_id
+            and agent_days.activity_date = leg_measures.activity_date
     left join contact_measures
         on
             agent_days.agent_id = contact_measures.agent_id
@@ -418,62 +448,62 @@ final as (
         cast(activity_date as date) as activity_date,
         team,
         site,
-        cast(calls_answered as bigint) as calls_answered,
-        cast(outbound_calls as bigint) as outbound_calls,
-        cast(chats_handled as bigint) as chats_handled,
-        cast(contacts_owned as bigint) as contacts_owned,
-        cast(customers_served as bigint) as customers_served,
-        cast(tickets_solved as bigint) as tickets_solved,
+        calls_answered,
+        outbound_calls,
+        chats_handled,
+        contacts_owned,
+        customers_served,
+        tickets_solved,
         cast(answer_wait_s_sum as double) as answer_wait_s_sum,
         cast(answer_wait_s_sum as double) / nullif(calls_answered, 0) as asa_s,
         cast(hold_s_sum as double) as hold_s_sum,
         cast(handle_s_sum as double) as handle_s_sum,
         cast(handle_s_sum as double) / nullif(calls_answered + chats_handled, 0) as aht_s,
-        cast(first_responses as bigint) as first_responses,
+        first_responses,
         cast(first_response_s_sum as double) as first_response_s_sum,
         cast(first_response_s_sum as double) / nullif(first_responses, 0) as avg_first_response_s,
-        cast(slow_first_responses as bigint) as slow_first_responses,
+        slow_first_responses,
         cast(responses as bigint) as responses,
         cast(response_s_sum as double) as response_s_sum,
         cast(response_s_sum as double) / nullif(responses, 0) as avg_response_s,
-        cast(chats_assigned as bigint) as chats_assigned,
-        cast(chats_replied as bigint) as chats_replied,
+        chats_assigned,
+        chats_replied,
         cast(chats_replied as double) / nullif(chats_assigned, 0) as reply_rate,
         cast(agent_messages as bigint) as agent_messages,
         cast(customer_messages as bigint) as customer_messages,
         cast(agent_messages as double) / nullif(customer_messages, 0) as answer_question_ratio,
         cast(resolution_s_sum as double) as resolution_s_sum,
         cast(resolution_s_sum as double) / nullif(tickets_solved, 0) as avg_resolution_s,
-        cast(csat_responses as bigint) as csat_responses,
+        csat_responses,
         cast(csat_score_sum as bigint) as csat_score_sum,
         cast(csat_score_sum as double) / nullif(csat_responses, 0) as csat_avg,
-        cast(csat_satisfied as bigint) as csat_satisfied,
+        csat_satisfied,
         cast(csat_satisfied as double) / nullif(csat_responses, 0) as csat_pct,
-        cast(negative_reviews as bigint) as negative_reviews,
-        cast(positive_reviews as bigint) as positive_reviews,
+        negative_reviews,
+        positive_reviews,
         cast(negative_reviews as double) / nullif(contacts_owned, 0) as negative_review_rate,
         cast(positive_reviews as double) / nullif(contacts_owned, 0) as positive_review_rate,
-        cast(nps_responses as bigint) as nps_responses,
-        cast(nps_promoters as bigint) as nps_promoters,
-        cast(nps_detractors as bigint) as nps_detractors,
+        nps_responses,
+        nps_promoters,
+        nps_detractors,
         100.0 * cast(nps_promoters - nps_detractors as double)
         / nullif(nps_responses, 0) as nps,
-        cast(complaints as bigint) as complaints,
+        complaints,
         cast(complaints as double) / nullif(contacts_owned, 0) as complaint_rate,
-        cast(qa_evaluations as bigint) as qa_evaluations,
+        qa_evaluations,
         cast(qa_score_sum as double) as qa_score_sum,
         cast(qa_score_sum as double) / nullif(qa_evaluations, 0) as qa_score_avg,
-        cast(fcr_eligible_contacts as bigint) as fcr_eligible_contacts,
-        cast(fcr_contacts as bigint) as fcr_contacts,
+        fcr_eligible_contacts,
+        fcr_contacts,
         cast(fcr_contacts as double) / nullif(fcr_eligible_contacts, 0) as fcr_rate,
-        cast(repeat_contacts as bigint) as repeat_contacts,
+        repeat_contacts,
         cast(repeat_contacts as double) / nullif(fcr_eligible_contacts, 0) as repeat_contact_rate,
-        cast(presales_customers as bigint) as presales_customers,
-        cast(buyers_next_day as bigint) as buyers_next_day,
+        presales_customers,
+        buyers_next_day,
         cast(buyers_next_day as double) / nullif(presales_customers, 0) as next_day_conversion_rate,
-        cast(buyers_final as bigint) as buyers_final,
+        buyers_final,
         cast(buyers_final as double) / nullif(presales_customers, 0) as final_conversion_rate,
-        cast(sales_orders as bigint) as sales_orders,
+        sales_orders,
         cast(sales_amount as decimal(18, 2)) as sales_amount,
         cast(sales_units as bigint) as sales_units,
         cast(sales_amount as double) / nullif(buyers_final, 0) as aov,
@@ -488,9 +518,9 @@ final as (
         cast(adherent_s as double) / nullif(scheduled_s, 0) as adherence_rate,
         cast(on_contact_s + acw_s as double)
         / nullif(available_s + on_contact_s + acw_s, 0) as occupancy_rate,
-        cast(shifts_started as bigint) as shifts_started,
-        cast(shifts_attended as bigint) as shifts_attended,
-        cast(shifts_on_time as bigint) as shifts_on_time,
+        shifts_started,
+        shifts_attended,
+        shifts_on_time,
         cast(shifts_attended as double) / nullif(shifts_started, 0) as attendance_rate,
         cast(shifts_on_time as double) / nullif(shifts_attended, 0) as punctuality_rate,
         is_final

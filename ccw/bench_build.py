@@ -1,0 +1,551 @@
+"""`ccw bench build`: how fast is the warehouse build, against a hand-written floor?
+
+Phases (each one a line on stderr while it runs):
+
+1. simulate a raw folder (default a year of a 300-agent centre: ~10 M chat
+   messages, ~1 M call legs), or reuse one (`--reuse-raw DIR`);
+2. the hand-written anchor `benchmarks/handwritten_kpis.sql`: the same KPIs in
+   one plain DuckDB SQL script on one connection, in a fresh database file;
+3. a full `dbt build` through `ccw.build.publish_build(full_refresh=True)`;
+4. one day's incremental build: a full build over the first N-1 days' files,
+   then the last day's files are added and a normal (not full-refresh)
+   `publish_build` runs; its time is the incremental figure.
+
+Every measured phase runs in a child Python process, so that its peak memory
+is the kernel's high-water mark of that process tree (`ru_maxrss` of the
+worker for the script, of dbt's process for the builds), cross-checked by
+sampling the tree's RSS with psutil. The figures, the three ratios against
+the targets of issue 8, the ten slowest dbt nodes (`run_results.json`) and the
+script's slowest statements are printed and appended to the results file
+together with the date and the machine's cores and memory.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ccw.errors import CcwError
+from ccw.paths import PROJECT_ROOT, resolve
+
+HANDWRITTEN_SQL = PROJECT_ROOT / "benchmarks" / "handwritten_kpis.sql"
+DEFAULT_RESULTS = "benchmarks/results.md"
+ENTITY_DIRS = (
+    "crm/agents", "crm/customers", "crm/tickets", "crm/orders", "crm/qa_evaluations",
+    "telephony/calls", "messaging/messages", "survey/responses", "wfm/schedules", "wfm/agent_states",
+)
+# issue 8: full build <= 1.3 x the hand-written script, peak RSS <= 4 GB, incremental day <= 5 % of the full build
+TARGET_FULL_RATIO = 1.3
+TARGET_PEAK_RSS_BYTES = 4 * 10**9
+TARGET_INCREMENTAL_SHARE = 0.05
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+# -- the hand-written script -------------------------------------------------------------------------
+
+
+def detect_format(raw_dir: Path) -> str:
+    """csv or parquet, from the files of the raw folder (the script reads one format)."""
+    exts = {p.suffix.lower() for d in ENTITY_DIRS for p in (Path(raw_dir) / d).glob("*.*")}
+    if ".csv" in exts and ".parquet" in exts:
+        raise CcwError("the raw folder mixes CSV and Parquet files", str(raw_dir),
+                       "the hand-written benchmark script reads one format; use a simulated folder")
+    if ".parquet" in exts:
+        return "parquet"
+    if ".csv" in exts:
+        return "csv"
+    raise CcwError("the raw folder holds no CSV or Parquet files", str(raw_dir), "simulate one with `ccw simulate --out DIR`")
+
+
+def render_handwritten_sql(raw_dir: Path, fmt: str | None = None, sql_path: Path = HANDWRITTEN_SQL) -> str:
+    """The script with `${RAW_DIR}` and `${FMT}` substituted."""
+    raw = Path(raw_dir).resolve()
+    fmt = fmt or detect_format(raw)
+    if fmt not in ("csv", "parquet"):
+        raise CcwError(f"unknown raw format {fmt!r}", "bench build", "use csv or parquet")
+    if "'" in str(raw):
+        raise CcwError("the raw folder path contains a quote", str(raw), "use a path without quotes")
+    try:
+        text = Path(sql_path).read_text()
+    except OSError as exc:
+        raise CcwError(f"cannot read the hand-written script: {exc.strerror}", str(sql_path), "restore benchmarks/") from exc
+    return text.replace("${RAW_DIR}", str(raw)).replace("${FMT}", fmt)
+
+
+def split_statements(sql: str) -> list[str]:
+    """The script's statements (comment lines dropped; every statement ends with `;` at a line end)."""
+    lines = [ln for ln in sql.splitlines() if not ln.lstrip().startswith("--")]
+    return [s.strip() for s in re.split(r";\s*\n", "\n".join(lines) + "\n") if s.strip()]
+
+
+def statement_label(statement: str) -> str:
+    first = statement.splitlines()[0]
+    m = re.match(r"(create (?:or replace )?(?:table|macro)|insert into|set)\s+(\S+)", first, re.I)
+    return f"{m.group(1).split()[0].lower()} {m.group(2)}" if m else first[:60]
+
+
+def run_handwritten(raw_dir: Path, db_path: Path, fmt: str | None = None) -> dict[str, Any]:
+    """Run the script in a fresh DuckDB file on one connection; per-statement seconds."""
+    import duckdb
+
+    db_path = Path(db_path)
+    for p in (db_path, db_path.with_name(db_path.name + ".wal")):
+        if p.exists():
+            p.unlink()
+    statements = split_statements(render_handwritten_sql(raw_dir, fmt))
+    timings: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(db_path))
+    try:
+        for statement in statements:
+            s0 = time.perf_counter()
+            try:
+                con.execute(statement)
+            except duckdb.Error as exc:
+                msg = str(exc).splitlines()[0]
+                raise CcwError(f"hand-written script failed at `{statement_label(statement)}`: {msg}",
+                               str(HANDWRITTEN_SQL), "fix the script or the raw folder") from exc
+            timings.append((statement_label(statement), time.perf_counter() - s0))
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return {"seconds": time.perf_counter() - t0, "statements": timings}
+
+
+# -- child processes and memory ----------------------------------------------------------------------
+
+
+def _rss_tree(pid: int) -> int:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        total = proc.memory_info().rss
+        for child in proc.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+    except psutil.Error:
+        return 0
+
+
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
+
+
+def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: bool = False) -> dict[str, Any]:
+    """Run `python -m ccw.bench_build <args>` (a phase), sample its tree's RSS, return its JSON result."""
+    out = Path(tempfile.mkstemp(prefix="ccw-bench-", suffix=".json")[1])
+    load0 = _load()
+    cmd = [sys.executable, "-m", "ccw.bench_build", *args, str(out)]
+    env = dict(os.environ, DO_NOT_TRACK="1", CCW_BENCH_STREAM="1" if stream else "0")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    lines: list[str] = []
+
+    def _pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if stream:
+                sys.stderr.write(line)
+
+    reader = threading.Thread(target=_pump, daemon=True)
+    reader.start()
+    next_beat = t0 + heartbeat_s
+    while proc.poll() is None:
+        peak = max(peak, _rss_tree(proc.pid))
+        now = time.perf_counter()
+        if now >= next_beat:
+            _say(f"  ... {label}: {now - t0:,.0f} s, memory now {_rss_tree(proc.pid) / 2**30:.2f} GiB")
+            next_beat = now + heartbeat_s
+        time.sleep(0.25)
+    reader.join(timeout=5)
+    wall = time.perf_counter() - t0
+    try:
+        result = json.loads(out.read_text()) if out.stat().st_size else {}
+    except (OSError, ValueError):
+        result = {}
+    finally:
+        out.unlink(missing_ok=True)
+    if proc.returncode != 0 or "error" in result or not result:
+        detail = result.get("error") or next((ln.strip() for ln in reversed(lines) if ln.strip()), "no output")
+        raise CcwError(f"{label} failed: {detail[:500]}", "bench build", "see the output above; rerun with --verbose")
+    result["sampled_peak_rss"] = peak
+    result["process_seconds"] = wall
+    result["load_at_start"] = load0
+    return result
+
+
+def _maxrss_bytes(who: int) -> int:
+    import resource
+
+    kb = resource.getrusage(who).ru_maxrss
+    return kb if sys.platform == "darwin" else kb * 1024
+
+
+def _worker(argv: list[str]) -> None:
+    """Entry of a measured phase: `handwritten RAW DB FMT OUT` or `dbt RAW WAREHOUSE FULL TARGET LOG OUT`."""
+    import resource
+
+    out = Path(argv[-1])
+    try:
+        if argv[0] == "handwritten":
+            _, raw, db, fmt, _out = argv
+            res = run_handwritten(Path(raw), Path(db), fmt)
+            res["peak_rss"] = _maxrss_bytes(resource.RUSAGE_SELF)
+        elif argv[0] == "dbt":
+            from ccw.build import publish_build
+
+            _, raw, warehouse, full, target, log, _out = argv
+            t0 = time.perf_counter()
+            publish_build(Path(raw), Path(warehouse), full_refresh=full == "1",
+                          stream=os.environ.get("CCW_BENCH_STREAM") == "1",
+                          target_path=Path(target), log_path=Path(log))
+            res = {"seconds": time.perf_counter() - t0,
+                   "peak_rss": _maxrss_bytes(resource.RUSAGE_CHILDREN),
+                   "worker_rss": _maxrss_bytes(resource.RUSAGE_SELF)}
+        else:
+            raise CcwError(f"unknown benchmark phase {argv[0]!r}")
+    except CcwError as exc:
+        out.write_text(json.dumps({"error": exc.one_line()}))
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - reported as one line by the parent
+        out.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+        sys.exit(1)
+    out.write_text(json.dumps(res))
+
+
+# -- raw folders ------------------------------------------------------------------------------------
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    return sorted(p for d in ENTITY_DIRS for p in (Path(raw_dir) / d).glob("*") if p.is_file()
+                  and not p.name.startswith((".", "_")))
+
+
+def last_day(raw_dir: Path) -> str:
+    days = sorted({p.stem for p in raw_files(raw_dir) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.stem)})
+    if len(days) < 2:
+        raise CcwError("the incremental benchmark needs at least 2 days of files", str(raw_dir), "simulate --days 2 or more")
+    return days[-1]
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def split_last_day(raw_dir: Path, dst: Path) -> tuple[str, list[tuple[Path, Path]]]:
+    """Link every file except the last day's into dst; return the day and the held-back (src, dst) pairs."""
+    raw_dir = Path(raw_dir)
+    if dst.exists():
+        shutil.rmtree(dst)
+    day = last_day(raw_dir)
+    held: list[tuple[Path, Path]] = []
+    for src in raw_files(raw_dir):
+        target = dst / src.relative_to(raw_dir)
+        if src.stem == day:
+            held.append((src, target))
+        else:
+            _link(src, target)
+    for d in ENTITY_DIRS:  # keep empty entity folders
+        (dst / d).mkdir(parents=True, exist_ok=True)
+    return day, held
+
+
+def raw_summary(raw_dir: Path) -> dict[str, Any]:
+    files = raw_files(raw_dir)
+    info: dict[str, Any] = {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    manifest = Path(raw_dir) / "_ground_truth" / "manifest.json"
+    if manifest.exists():
+        try:
+            m = json.loads(manifest.read_text())
+            info.update({k: m.get(k) for k in ("days", "agents", "seed", "fmt", "start")})
+        except ValueError:
+            pass
+    return info
+
+
+# -- dbt's own profile ------------------------------------------------------------------------------
+
+
+def dbt_node_timings(target_path: Path) -> dict[str, Any]:
+    """Per-node execution times from run_results.json, summed by resource type."""
+    path = Path(target_path) / "run_results.json"
+    if not path.exists():
+        return {"nodes": [], "by_type": {}, "elapsed": None}
+    data = json.loads(path.read_text())
+    nodes = []
+    by_type: dict[str, list[float]] = {}
+    for r in data.get("results", []):
+        uid = r.get("unique_id", "")
+        kind = uid.split(".", 1)[0]
+        t = float(r.get("execution_time") or 0.0)
+        nodes.append((uid, kind, t))
+        agg = by_type.setdefault(kind, [0, 0.0])
+        agg[0] += 1
+        agg[1] += t
+    nodes.sort(key=lambda x: -x[2])
+    return {"nodes": nodes, "by_type": by_type, "elapsed": data.get("elapsed_time")}
+
+
+# -- report ------------------------------------------------------------------------------------------
+
+
+def _gib(n: float | None) -> str:
+    return "n/a" if n is None else f"{n / 2**30:.2f} GiB"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "MISSED")
+
+
+def compute_ratios(fig: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The three target rows: (ratio, measured, target, met/MISSED/n/a)."""
+    hw, full, inc = fig.get("handwritten_s"), fig.get("full_s"), fig.get("incremental_s")
+    rss = fig.get("full_peak_rss")
+    r1 = full / hw if full and hw else None
+    r3 = inc / full if inc and full else None
+    return [
+        ("full build / hand-written script", "n/a" if r1 is None else f"{r1:.2f}x", f"<= {TARGET_FULL_RATIO}x",
+         _verdict(None if r1 is None else r1 <= TARGET_FULL_RATIO)),
+        ("peak RSS of the full build", "n/a" if rss is None else f"{rss / 1e9:.2f} GB", "<= 4 GB",
+         _verdict(None if rss is None else rss <= TARGET_PEAK_RSS_BYTES)),
+        ("incremental day / full build", "n/a" if r3 is None else f"{100 * r3:.1f} %", f"<= {TARGET_INCREMENTAL_SHARE:.0%}",
+         _verdict(None if r3 is None else r3 <= TARGET_INCREMENTAL_SHARE)),
+    ]
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def render_report(fig: dict[str, Any]) -> str:
+    now = fig["finished_at"]
+    raw = fig["raw"]
+    counts = fig.get("row_counts", {})
+    scale = f"{raw.get('days', '?')} days x {raw.get('agents', '?')} agents, {fig['fmt']}, seed {raw.get('seed', '?')}"
+    lines = [
+        f"## {now} UTC: {scale}",
+        "",
+        f"Machine: {fig['cores']} cores (os.cpu_count), {_gib(fig['memory'])} memory, {platform.platform()}, "
+        f"Python {platform.python_version()}, duckdb {fig.get('duckdb_version', '?')}, dbt-core {fig.get('dbt_version', '?')}.",
+        "Load average (1 min) at the start of each phase: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in fig.get("load", {}).items())
+        + (" (other processes shared the cores: figures are noisy)" if max(fig.get("load", {}).values() or [0])
+           > (fig["cores"] or 1) + 0.5 else "") + ".",
+        f"Raw folder: {raw['files']:,} files, {raw['bytes'] / 2**30:.2f} GiB; "
+        f"messages {counts.get('messaging__messages', 0):,}, call legs {counts.get('telephony__calls', 0):,}, "
+        f"all raw rows {sum(counts.values()):,}.",
+        "",
+    ]
+    measures = [
+        ("hand-written SQL script (floor)", f"{fig['handwritten_s']:.1f} s" if fig.get("handwritten_s") else "n/a",
+         _gib(fig.get("handwritten_peak_rss"))),
+        ("full `dbt build` (publish_build, --full-refresh)", f"{fig['full_s']:.1f} s" if fig.get("full_s") else "n/a",
+         _gib(fig.get("full_peak_rss"))),
+    ]
+    if fig.get("base_s"):
+        measures.append((f"full build of the first N-1 days (setup of the incremental run)", f"{fig['base_s']:.1f} s",
+                         _gib(fig.get("base_peak_rss"))))
+    if fig.get("incremental_s"):
+        measures.append((f"incremental build of one day ({fig.get('incremental_day')})", f"{fig['incremental_s']:.1f} s",
+                         _gib(fig.get("incremental_peak_rss"))))
+    lines += [_table(measures, ("phase", "wall time", "peak RSS")), ""]
+    lines += [_table(compute_ratios(fig), ("ratio", "measured", "target", "")), ""]
+    prof = fig.get("dbt_profile") or {}
+    if prof.get("nodes"):
+        by_type = prof["by_type"]
+        parts = ", ".join(f"{k} {v[0]} nodes {v[1]:.1f} s" for k, v in sorted(by_type.items(), key=lambda kv: -kv[1][1]))
+        node_sum = sum(v[1] for v in by_type.values())
+        lines += [
+            "Where the full build's time goes (dbt's run_results.json): "
+            f"sum of node execution times {node_sum:.1f} s ({parts}); dbt's own elapsed {prof.get('elapsed') or 0:.1f} s; "
+            f"wall {fig.get('full_s', 0):.1f} s (the rest is start-up, parsing, on-run-start raw views, the side-file copy/swap "
+            f"and threads waiting on each other).",
+            "",
+            _table([(uid.split(".", 2)[-1], kind, f"{t:.1f} s") for uid, kind, t in prof["nodes"][:10]],
+                   ("10 slowest dbt nodes", "type", "execution time")),
+            "",
+        ]
+    inc_prof = fig.get("incremental_profile") or {}
+    if inc_prof.get("nodes"):
+        lines += [
+            "Incremental run: slowest nodes " + ", ".join(f"{uid.split('.', 2)[-1]} {t:.1f} s" for uid, _k, t in inc_prof["nodes"][:5]) + ".",
+            "",
+        ]
+    if fig.get("handwritten_statements"):
+        top = sorted(fig["handwritten_statements"], key=lambda x: -x[1])[:10]
+        lines += ["Hand-written script's slowest statements: " + ", ".join(f"{n} {t:.1f} s" for n, t in top) + ".", ""]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(path: Path, report: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = ("# Build benchmark results\n\n"
+              "Written by `ccw bench build` (ccw/bench_build.py); newest run last. Targets (issue 8, on 2 cores): "
+              "full build <= 1.3x the hand-written script (benchmarks/handwritten_kpis.sql), peak RSS <= 4 GB, "
+              "one day's incremental build <= 5 % of the full build.\n\n")
+    with path.open("a") as fh:
+        if path.stat().st_size == 0:
+            fh.write(header)
+        fh.write(report + "\n")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for key, pkg in (("duckdb_version", "duckdb"), ("dbt_version", "dbt-core")):
+        try:
+            out[key] = version(pkg)
+        except PackageNotFoundError:
+            out[key] = "?"
+    return out
+
+
+# -- the command -------------------------------------------------------------------------------------
+
+
+@click.command(name="build")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(2, 3660), help="Days to simulate.")
+@click.option("--agents", default=300, show_default=True, type=click.IntRange(2, 20000), help="Agents to simulate.")
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "parquet"]),
+              help="Raw file format of the simulated folder.")
+@click.option("--workdir", default=None, type=click.Path(file_okay=False), help="Working folder (default: a temporary one).")
+@click.option("--keep", is_flag=True, help="Keep the working folder (raw files, warehouses, dbt target/logs).")
+@click.option("--results", default=DEFAULT_RESULTS, show_default=True, type=click.Path(dir_okay=False),
+              help="Markdown file the results are appended to ('-' for none).")
+@click.option("--reuse-raw", "reuse_raw", default=None, type=click.Path(file_okay=False, exists=True),
+              help="Use this raw folder instead of simulating one.")
+@click.option("--skip-incremental", is_flag=True, help="Skip the incremental-day measurement (saves a second full build).")
+@click.option("--verbose", is_flag=True, help="Stream dbt's own output.")
+def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
+          reuse_raw: str | None, skip_incremental: bool, verbose: bool) -> None:
+    """Benchmark the warehouse build: full build time and peak RSS, one day's
+    incremental build, against the hand-written DuckDB script over the same files."""
+    import psutil
+
+    work = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="ccw-bench-build-"))
+    work.mkdir(parents=True, exist_ok=True)
+    created_tmp = workdir is None
+    fig: dict[str, Any] = {"cores": os.cpu_count(), "memory": psutil.virtual_memory().total, "load": {}, **_versions()}
+    try:
+        # 1. raw folder
+        if reuse_raw:
+            raw = Path(reuse_raw).resolve()
+            _say(f"bench build: reusing raw folder {raw}")
+        else:
+            raw = work / "raw"
+            _say(f"bench build: simulating {days} days x {agents} agents ({fmt}) into {raw} ...")
+            from ccw.simulator import simulate_to_folder
+
+            t0 = time.perf_counter()
+            simulate_to_folder(raw, days=days, agents=agents, seed=seed, fmt=fmt, progress=True, ground_truth=False)
+            _say(f"bench build: simulated in {time.perf_counter() - t0:.1f}s")
+        fig["fmt"] = detect_format(raw)
+        fig["raw"] = raw_summary(raw)
+        fig["raw"].setdefault("days", days if not reuse_raw else "?")
+        fig["raw"].setdefault("agents", agents if not reuse_raw else "?")
+        fig["raw"].setdefault("seed", seed if not reuse_raw else "?")
+
+        # 2. hand-written script
+        _say("bench build: [1/3] hand-written SQL script (the floor) ...")
+        hw_db = work / "handwritten.duckdb"
+        res = _run_worker("hand-written script", ["handwritten", str(raw), str(hw_db), fig["fmt"]])
+        fig["load"]["hand-written"] = res["load_at_start"]
+        fig["handwritten_s"] = res["seconds"]
+        fig["handwritten_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
+        fig["handwritten_statements"] = res["statements"]
+        import duckdb
+
+        with duckdb.connect(str(hw_db), read_only=True) as con:
+            fig["row_counts"] = {e: int(n or 0) for e, n in con.sql("select entity, raw_rows from row_counts").fetchall()}
+        _say(f"bench build: hand-written script {fig['handwritten_s']:.1f}s, peak RSS {_gib(fig['handwritten_peak_rss'])}")
+        if not keep:
+            hw_db.unlink(missing_ok=True)
+
+        # 3. full dbt build
+        _say("bench build: [2/3] full dbt build (publish_build --full-refresh) ...")
+        res = _run_worker("full dbt build", ["dbt", str(raw), str(work / "full.duckdb"), "1", str(work / "target_full"),
+                                             str(work / "logs_full")], stream=verbose)
+        fig["load"]["full build"] = res["load_at_start"]
+        fig["full_s"] = res["seconds"]
+        fig["full_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
+        fig["dbt_profile"] = dbt_node_timings(work / "target_full")
+        _say(f"bench build: full build {fig['full_s']:.1f}s, peak RSS {_gib(fig['full_peak_rss'])}")
+        if not keep:
+            (work / "full.duckdb").unlink(missing_ok=True)
+
+        # 4. incremental day
+        if not skip_incremental:
+            _say("bench build: [3/3] incremental day: full build of the first N-1 days ...")
+            inc_raw = work / "raw_incremental"
+            day, held = split_last_day(raw, inc_raw)
+            fig["incremental_day"] = day
+            wh = work / "incremental.duckdb"
+            res = _run_worker("full build of N-1 days", ["dbt", str(inc_raw), str(wh), "1", str(work / "target_inc"),
+                                                        str(work / "logs_inc")], stream=verbose)
+            fig["load"]["N-1 build"] = res["load_at_start"]
+            fig["base_s"] = res["seconds"]
+            fig["base_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
+            _say(f"bench build: N-1 days built in {fig['base_s']:.1f}s; adding {len(held)} files of {day} ...")
+            for src, dst in held:
+                _link(src, dst)
+            res = _run_worker("incremental build", ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"),
+                                                    str(work / "logs_inc")], stream=verbose)
+            fig["load"]["incremental"] = res["load_at_start"]
+            fig["incremental_s"] = res["seconds"]
+            fig["incremental_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
+            fig["incremental_profile"] = dbt_node_timings(work / "target_inc")
+            _say(f"bench build: incremental day {fig['incremental_s']:.1f}s")
+
+        fig["finished_at"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        report = render_report(fig)
+        click.echo(report)
+        if results != "-":
+            path = resolve(results)
+            write_results(path, report)
+            _say(f"bench build: results appended to {path}")
+    except OSError as exc:
+        raise CcwError(f"benchmark could not use its working folder: {exc.strerror or exc}", str(work),
+                       "free disk space or pass --workdir") from exc
+    finally:
+        if created_tmp and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+        elif keep:
+            _say(f"bench build: working folder kept at {work}")
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1:])

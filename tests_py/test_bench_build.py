@@ -1,0 +1,141 @@
+"""The benchmark's speed anchor computes the same thing as the warehouse: the
+hand-written script (benchmarks/handwritten_kpis.sql) over a small simulated
+folder gives the simulator's ground-truth agent-day and queue-day figures.
+The full dbt benchmark itself is not run here (it takes minutes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ccw.bench_build import (
+    compute_ratios,
+    dbt_node_timings,
+    render_handwritten_sql,
+    render_report,
+    run_handwritten,
+    split_last_day,
+    split_statements,
+)
+from ccw.errors import CcwError
+from ccw.simulator import simulate_to_folder
+
+# call figures the brief names, then every other ground-truth column the script also computes
+CALL_FIGURES = ["calls_answered", "outbound_calls", "answer_wait_s_sum", "hold_s_sum"]
+
+
+@pytest.fixture(scope="module")
+def small_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # seed 1 with 8 agents has voice agents (answered calls) and chat agents
+    out = tmp_path_factory.mktemp("bench") / "raw"
+    simulate_to_folder(out, days=3, agents=8, seed=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def handwritten_db(small_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("bench_db") / "handwritten.duckdb"
+    result = run_handwritten(small_raw, db)
+    assert result["seconds"] > 0
+    assert {name for name, _ in result["statements"]} >= {"create fct_agent_daily", "create fct_queue_daily"}
+    return db
+
+
+def _merge(truth: pd.DataFrame, ours: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    truth = truth.copy()
+    ours = ours.copy()
+    for df in (truth, ours):
+        df["activity_date"] = pd.to_datetime(df["activity_date"]).dt.date
+        for k in keys:
+            df[k] = df[k].astype(str)
+    merged = truth.merge(ours, on=keys, how="left", suffixes=("_truth", "_ours"), indicator=True)
+    missing = merged[merged["_merge"] == "left_only"]
+    assert missing.empty, f"ground-truth rows missing from the script's output:\n{missing[keys].head()}"
+    return merged
+
+
+def _mismatches(merged: pd.DataFrame, columns: list[str]) -> dict[str, int]:
+    bad = {}
+    for col in columns:
+        t = pd.to_numeric(merged[f"{col}_truth"]).astype(float)
+        o = pd.to_numeric(merged[f"{col}_ours"]).astype(float)
+        n = int(((t - o).abs() > 1e-3 + 1e-6 * t.abs()).sum())
+        if n:
+            bad[col] = n
+    return bad
+
+
+def test_handwritten_call_figures_equal_ground_truth(small_raw: Path, handwritten_db: Path) -> None:
+    truth = pd.read_csv(small_raw / "_ground_truth" / "agent_daily.csv")
+    assert set(CALL_FIGURES) <= set(truth.columns), "the simulated folder has no answered calls"
+    assert truth["calls_answered"].sum() > 0 and truth["outbound_calls"].sum() > 0
+    with duckdb.connect(str(handwritten_db), read_only=True) as con:
+        ours = con.sql("select * from fct_agent_daily").df()
+    merged = _merge(truth, ours, ["agent_id", "activity_date"])
+    assert _mismatches(merged, CALL_FIGURES) == {}
+
+
+def test_handwritten_matches_every_ground_truth_figure(small_raw: Path, handwritten_db: Path) -> None:
+    with duckdb.connect(str(handwritten_db), read_only=True) as con:
+        agent = con.sql("select * from fct_agent_daily").df()
+        queue = con.sql("select * from fct_queue_daily").df()
+    for name, ours, keys in (("agent_daily", agent, ["agent_id", "activity_date"]),
+                             ("queue_daily", queue, ["queue", "activity_date"])):
+        truth = pd.read_csv(small_raw / "_ground_truth" / f"{name}.csv")
+        columns = [c for c in truth.columns if c in ours.columns and c not in keys and c not in ("team", "site")]
+        assert columns
+        merged = _merge(truth, ours[keys + columns + (["team"] if "team" in truth.columns else [])], keys)
+        assert _mismatches(merged, columns) == {}, name
+        if "team" in truth.columns:
+            assert (merged["team_truth"].astype(str) == merged["team_ours"].astype(str)).all()
+
+
+def test_handwritten_counts_duplicates_and_rejects(small_raw: Path, handwritten_db: Path) -> None:
+    counts = pd.read_csv(small_raw / "_ground_truth" / "entity_counts.csv").set_index("entity")
+    with duckdb.connect(str(handwritten_db), read_only=True) as con:
+        ours = con.sql("select * from row_counts").df().set_index("entity")
+    for col in ("raw_rows", "duplicate_rows", "rejected_rows"):
+        assert ours[col].astype(int).to_dict() == counts.loc[ours.index, col].astype(int).to_dict(), col
+
+
+def test_render_and_split(small_raw: Path) -> None:
+    sql = render_handwritten_sql(small_raw)
+    assert "${" not in sql and str(small_raw.resolve()) in sql and "raw_csv(" in sql
+    statements = split_statements(sql)
+    assert len(statements) > 30 and not any(s.lstrip().startswith("--") for s in statements)
+    with pytest.raises(CcwError):
+        render_handwritten_sql(small_raw / "nope")
+
+
+def test_split_last_day_holds_back_only_the_last_days_files(small_raw: Path, tmp_path: Path) -> None:
+    day, held = split_last_day(small_raw, tmp_path / "inc")
+    assert day == "2026-03-03"
+    assert held and all(src.stem == day and not dst.exists() for src, dst in held)
+    kept = list((tmp_path / "inc").rglob("*.csv"))
+    assert kept and all(p.stem != day for p in kept)
+    assert not (tmp_path / "inc" / "_ground_truth").exists()
+
+
+def test_report_ratios_and_dbt_profile(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "run_results.json").write_text(json.dumps({"elapsed_time": 9.0, "results": [
+        {"unique_id": "model.contact_center.int_messages_sessionized", "execution_time": 5.0},
+        {"unique_id": "test.contact_center.not_null_x", "execution_time": 1.0},
+    ]}))
+    prof = dbt_node_timings(target)
+    assert prof["nodes"][0][0].endswith("int_messages_sessionized") and prof["by_type"]["test"] == [1, 1.0]
+    fig = {"cores": 2, "memory": 24 * 2**30, "fmt": "csv", "finished_at": "2026-01-01 00:00",
+           "raw": {"files": 10, "bytes": 2**20, "days": 3, "agents": 8, "seed": 1},
+           "row_counts": {"messaging__messages": 100, "telephony__calls": 10},
+           "handwritten_s": 10.0, "full_s": 12.0, "incremental_s": 1.0, "full_peak_rss": 5 * 10**9,
+           "dbt_profile": prof, "handwritten_statements": [["create events", 3.0]]}
+    rows = compute_ratios(fig)
+    assert rows[0][1:] == ("1.20x", "<= 1.3x", "met")
+    assert rows[1][3] == "MISSED" and rows[2][1] == "8.3 %" and rows[2][3] == "MISSED"
+    report = render_report(fig)
+    assert "2 cores" in report and "int_messages_sessionized" in report and "create events" in report
