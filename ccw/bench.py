@@ -4,6 +4,7 @@ rows per second and peak memory. A `build` subcommand can sit beside it."""
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import sys
@@ -16,10 +17,16 @@ import click
 from ccw.errors import CcwError
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process (Linux: ru_maxrss is in KiB)."""
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size (Linux: ru_maxrss is in KiB; for RUSAGE_CHILDREN: the largest child)."""
+    kb = resource.getrusage(who).ru_maxrss
     return kb / 1024 if sys.platform != "darwin" else kb / 2**20
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """User + system CPU of (this process, its finished children: the worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 @click.group(name="bench")
@@ -38,6 +45,7 @@ def bench() -> None:
 def simulate_bench(days: int, agents: int, seed: int, fmt: str, out: str | None, ground_truth: bool) -> None:
     """Generate a large raw folder and report rows/s, seconds and peak RSS."""
     from ccw.simulator import simulate_to_folder
+    from ccw.simulator import runner  # noqa: F401  (import cost is not part of the timing)
 
     tmp = None
     if out is None:
@@ -46,10 +54,14 @@ def simulate_bench(days: int, agents: int, seed: int, fmt: str, out: str | None,
     else:
         target = Path(out)
     try:
+        load0 = os.getloadavg()[0]
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         summary = simulate_to_folder(target, days=days, agents=agents, seed=seed, fmt=fmt, progress=True,
                                      ground_truth=ground_truth)
         seconds = time.perf_counter() - t0
+        main_cpu, kids_cpu = (a - b for a, b in zip(cpu_seconds(), cpu0))
+        cpu = main_cpu + kids_cpu
         size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     except OSError as exc:
         raise CcwError(f"benchmark could not write its output: {exc}", str(target), "free disk space or pass --out") from exc
@@ -64,4 +76,7 @@ def simulate_bench(days: int, agents: int, seed: int, fmt: str, out: str | None,
     click.echo(f"  all rows     {rows:>12,}   ({size / 2**20:,.0f} MiB on disk)")
     click.echo(f"  seconds      {seconds:>12.1f}   (generation + writing {summary['generate_seconds']:.1f} s)")
     click.echo(f"  rows/second  {rows / seconds:>12,.0f}")
-    click.echo(f"  peak RSS     {peak_rss_mb():>12,.0f} MiB")
+    click.echo(f"  CPU seconds  {cpu:>12.1f}   (main {main_cpu:.1f} + workers {kids_cpu:.1f}; "
+               f"{rows / max(cpu, 1e-9):,.0f} rows per CPU-second)")
+    click.echo(f"  peak RSS     {peak_rss_mb():>12,.0f} MiB main process, {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MiB largest worker")
+    click.echo(f"  load average {load0:>12.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows the wall clock)")

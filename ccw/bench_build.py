@@ -101,7 +101,7 @@ def statement_label(statement: str) -> str:
     return f"{m.group(1).split()[0].lower()} {m.group(2)}" if m else first[:60]
 
 
-def run_handwritten(raw_dir: Path, db_path: Path, fmt: str | None = None) -> dict[str, Any]:
+def run_handwritten(raw_dir: Path, db_path: Path, fmt: str | None = None, progress: bool = False) -> dict[str, Any]:
     """Run the script in a fresh DuckDB file on one connection; per-statement seconds."""
     import duckdb
 
@@ -114,7 +114,9 @@ def run_handwritten(raw_dir: Path, db_path: Path, fmt: str | None = None) -> dic
     t0 = time.perf_counter()
     con = duckdb.connect(str(db_path))
     try:
-        for statement in statements:
+        for i, statement in enumerate(statements, 1):
+            if progress:
+                _say(f"statement {i}/{len(statements)}: {statement_label(statement)}")
             s0 = time.perf_counter()
             try:
                 con.execute(statement)
@@ -160,7 +162,7 @@ def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: 
     out = Path(tempfile.mkstemp(prefix="ccw-bench-", suffix=".json")[1])
     load0 = _load()
     cmd = [sys.executable, "-m", "ccw.bench_build", *args, str(out)]
-    env = dict(os.environ, DO_NOT_TRACK="1", CCW_BENCH_STREAM="1" if stream else "0")
+    env = dict(os.environ, DO_NOT_TRACK="1")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -180,7 +182,9 @@ def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: 
         peak = max(peak, _rss_tree(proc.pid))
         now = time.perf_counter()
         if now >= next_beat:
-            _say(f"  ... {label}: {now - t0:,.0f} s, memory now {_rss_tree(proc.pid) / 2**30:.2f} GiB")
+            last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
+            _say(f"  ... {label}: {now - t0:,.0f} s, memory now {_rss_tree(proc.pid) / 2**30:.2f} GiB"
+                 + (f" ({last[:80]})" if last and not stream else ""))
             next_beat = now + heartbeat_s
         time.sleep(0.25)
     reader.join(timeout=5)
@@ -200,6 +204,13 @@ def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: 
     return result
 
 
+def _cpu_seconds(who: int) -> float:
+    import resource
+
+    ru = resource.getrusage(who)
+    return ru.ru_utime + ru.ru_stime
+
+
 def _maxrss_bytes(who: int) -> int:
     import resource
 
@@ -215,18 +226,20 @@ def _worker(argv: list[str]) -> None:
     try:
         if argv[0] == "handwritten":
             _, raw, db, fmt, _out = argv
-            res = run_handwritten(Path(raw), Path(db), fmt)
+            res = run_handwritten(Path(raw), Path(db), fmt, progress=True)
             res["peak_rss"] = _maxrss_bytes(resource.RUSAGE_SELF)
+            res["cpu_s"] = _cpu_seconds(resource.RUSAGE_SELF)
         elif argv[0] == "dbt":
             from ccw.build import publish_build
 
             _, raw, warehouse, full, target, log, _out = argv
             t0 = time.perf_counter()
             publish_build(Path(raw), Path(warehouse), full_refresh=full == "1",
-                          stream=os.environ.get("CCW_BENCH_STREAM") == "1",
+                          stream=True,  # the parent shows it (--verbose) or its last line in the heartbeat
                           target_path=Path(target), log_path=Path(log))
             res = {"seconds": time.perf_counter() - t0,
                    "peak_rss": _maxrss_bytes(resource.RUSAGE_CHILDREN),
+                   "cpu_s": _cpu_seconds(resource.RUSAGE_CHILDREN),
                    "worker_rss": _maxrss_bytes(resource.RUSAGE_SELF)}
         else:
             raise CcwError(f"unknown benchmark phase {argv[0]!r}")
@@ -287,7 +300,8 @@ def raw_summary(raw_dir: Path) -> dict[str, Any]:
     if manifest.exists():
         try:
             m = json.loads(manifest.read_text())
-            info.update({k: m.get(k) for k in ("days", "agents", "seed", "fmt", "start")})
+            params = m.get("parameters") if isinstance(m.get("parameters"), dict) else m
+            info.update({k: params[k] for k in ("days", "agents", "seed", "fmt", "start") if params.get(k) is not None})
         except ValueError:
             pass
     return info
@@ -368,20 +382,23 @@ def render_report(fig: dict[str, Any]) -> str:
         f"all raw rows {sum(counts.values()):,}.",
         "",
     ]
-    measures = [
-        ("hand-written SQL script (floor)", f"{fig['handwritten_s']:.1f} s" if fig.get("handwritten_s") else "n/a",
-         _gib(fig.get("handwritten_peak_rss"))),
-        ("full `dbt build` (publish_build, --full-refresh)", f"{fig['full_s']:.1f} s" if fig.get("full_s") else "n/a",
-         _gib(fig.get("full_peak_rss"))),
-    ]
+    def _row(name: str, key: str) -> tuple[str, str, str, str]:
+        wall, cpu = fig.get(f"{key}_s"), fig.get(f"{key}_cpu_s")
+        return (name, "n/a" if wall is None else f"{wall:.1f} s", "n/a" if cpu is None else f"{cpu:.1f} s",
+                _gib(fig.get(f"{key}_peak_rss")))
+
+    measures = [_row("hand-written SQL script (floor)", "handwritten"),
+                _row("full `dbt build` (publish_build, --full-refresh)", "full")]
     if fig.get("base_s"):
-        measures.append((f"full build of the first N-1 days (setup of the incremental run)", f"{fig['base_s']:.1f} s",
-                         _gib(fig.get("base_peak_rss"))))
+        measures.append(_row("full build of the first N-1 days (setup of the incremental run)", "base"))
     if fig.get("incremental_s"):
-        measures.append((f"incremental build of one day ({fig.get('incremental_day')})", f"{fig['incremental_s']:.1f} s",
-                         _gib(fig.get("incremental_peak_rss"))))
-    lines += [_table(measures, ("phase", "wall time", "peak RSS")), ""]
+        measures.append(_row(f"incremental build of one day ({fig.get('incremental_day')})", "incremental"))
+    lines += [_table(measures, ("phase", "wall time", "CPU time (user+sys)", "peak RSS")), ""]
     lines += [_table(compute_ratios(fig), ("ratio", "measured", "target", "")), ""]
+    hc, fc, ic = fig.get("handwritten_cpu_s"), fig.get("full_cpu_s"), fig.get("incremental_cpu_s")
+    if hc and fc:
+        lines += [f"Same ratios in CPU time (less sensitive to other load on the machine): full / hand-written "
+                  f"{fc / hc:.2f}x" + (f", incremental / full {100 * ic / fc:.1f} %" if ic else "") + ".", ""]
     prof = fig.get("dbt_profile") or {}
     if prof.get("nodes"):
         by_type = prof["by_type"]
@@ -475,9 +492,8 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
             _say(f"bench build: simulated in {time.perf_counter() - t0:.1f}s")
         fig["fmt"] = detect_format(raw)
         fig["raw"] = raw_summary(raw)
-        fig["raw"].setdefault("days", days if not reuse_raw else "?")
-        fig["raw"].setdefault("agents", agents if not reuse_raw else "?")
-        fig["raw"].setdefault("seed", seed if not reuse_raw else "?")
+        for key, value in (("days", days), ("agents", agents), ("seed", seed)):
+            fig["raw"].setdefault(key, "?" if reuse_raw else value)
 
         # 2. hand-written script
         _say("bench build: [1/3] hand-written SQL script (the floor) ...")
@@ -485,6 +501,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
         res = _run_worker("hand-written script", ["handwritten", str(raw), str(hw_db), fig["fmt"]])
         fig["load"]["hand-written"] = res["load_at_start"]
         fig["handwritten_s"] = res["seconds"]
+        fig["handwritten_cpu_s"] = res.get("cpu_s")
         fig["handwritten_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
         fig["handwritten_statements"] = res["statements"]
         import duckdb
@@ -501,6 +518,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
                                              str(work / "logs_full")], stream=verbose)
         fig["load"]["full build"] = res["load_at_start"]
         fig["full_s"] = res["seconds"]
+        fig["full_cpu_s"] = res.get("cpu_s")
         fig["full_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
         fig["dbt_profile"] = dbt_node_timings(work / "target_full")
         _say(f"bench build: full build {fig['full_s']:.1f}s, peak RSS {_gib(fig['full_peak_rss'])}")
@@ -518,6 +536,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
                                                         str(work / "logs_inc")], stream=verbose)
             fig["load"]["N-1 build"] = res["load_at_start"]
             fig["base_s"] = res["seconds"]
+            fig["base_cpu_s"] = res.get("cpu_s")
             fig["base_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
             _say(f"bench build: N-1 days built in {fig['base_s']:.1f}s; adding {len(held)} files of {day} ...")
             for src, dst in held:
@@ -526,6 +545,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
                                                     str(work / "logs_inc")], stream=verbose)
             fig["load"]["incremental"] = res["load_at_start"]
             fig["incremental_s"] = res["seconds"]
+            fig["incremental_cpu_s"] = res.get("cpu_s")
             fig["incremental_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
             fig["incremental_profile"] = dbt_node_timings(work / "target_inc")
             _say(f"bench build: incremental day {fig['incremental_s']:.1f}s")

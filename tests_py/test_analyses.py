@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from test_marts_helpers import dbt, project_copy, warehouse_copy
+from test_marts_helpers import dbt, shared_project
 
 pytestmark = pytest.mark.slow
 
@@ -23,9 +23,7 @@ ANALYSES = [
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory: pytest.TempPathFactory, demo_raw: Path, demo_warehouse: Path):
-    work = tmp_path_factory.mktemp("analyses")
-    project = project_copy(work / "project")
-    wh = warehouse_copy(demo_warehouse, work / "wh")
+    project, wh = shared_project(tmp_path_factory, demo_raw, demo_warehouse)
     dbt(project, ["compile", "--select", "path:analyses"], demo_raw, wh)
     return project / "target" / "compiled" / "contact_center" / "analyses", wh
 
@@ -54,7 +52,7 @@ def test_analysis_compiles_and_runs(name: str, compiled) -> None:
 def test_before_after_comparison_takes_a_change_date(compiled, demo_raw: Path, tmp_path: Path) -> None:
     folder, wh = compiled
     con = duckdb.connect(str(wh), read_only=True)
-    mid = con.sql("select min(activity_date) + 10 from marts.fct_agent_daily").fetchone()[0]
+    mid = con.execute("select min(activity_date) + 10 from marts.fct_agent_daily").fetchall()[0][0]
     con.close()
     project = folder.parents[3]
     dbt(project, ["compile", "--select", "before_after_comparison", "--vars", f"{{change_date: '{mid}', comparison_days: 7}}"], demo_raw, wh)

@@ -67,46 +67,54 @@ def test_conventions_pass_on_the_project(tmp_path: Path) -> None:
 def test_conventions_with_catalog_pass_on_demo_warehouse(demo_warehouse: Path, tmp_path: Path) -> None:
     result = run_conventions(PROJECT_ROOT, demo_warehouse, work_dir=tmp_path)
     assert result.catalog, "dbt docs generate made no catalog.json"
-    assert any(v for v in [result.checks_run]), "no check ran"
+    assert result.checks_run > 0
     assert result.success, "dbt-bouncer violations (with catalog):\n" + violations_text(result)
 
 
-def test_undocumented_model_fails_conventions(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    (project / "models" / "intermediate" / "int_orphans_counted.sql").write_text(
-        "select 1 as orphan_id\n"
-    )
-    proc = ccw("conventions", "--project-dir", str(project), "--no-catalog")
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 1, out
-    assert "Traceback" not in out
-    line = next(ln for ln in out.splitlines() if "check_model_description_populated" in ln)
-    assert "int_orphans_counted" in line and "error" in line
-    # no primary-key test either
-    assert any("check_model_has_unique_test" in ln and "int_orphans_counted" in ln for ln in out.splitlines())
-    assert "FAILED:" in proc.stderr
-
-
-def test_source_in_a_mart_fails_conventions(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def broken_conventions(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """`ccw conventions` over one copy of the project with three breakages
+    (one dbt parse for all): an undocumented model without tests, a mart that
+    reads a source, an intermediate model without the int_ prefix."""
+    project = copy_project(tmp_path_factory.mktemp("conventions") / "project")
+    (project / "models" / "intermediate" / "int_orphans_counted.sql").write_text("select 1 as orphan_id\n")
     source, table = a_source(project)
     (project / "models" / "marts" / "fct_shortcut.sql").write_text(
         f"select * from {{{{ source('{source}', '{table}') }}}}\n"
     )
-    result = run_conventions(project, None, work_dir=tmp_path / "work")
-    hits = [v for v in result.violations if v.check == "check_lineage_source_cannot_be_used"]
-    assert hits and hits[0].model == "fct_shortcut", violations_text(result)
-    assert "references a source" in hits[0].message
-    assert not result.success
-
-
-def test_misnamed_intermediate_model_fails_conventions(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
     (project / "models" / "intermediate" / "contacts_helper.sql").write_text("select 1 as helper_id\n")
-    result = run_conventions(project, None, work_dir=tmp_path / "work")
-    assert any(
-        v.check == "check_model_names" and v.model == "contacts_helper" for v in result.violations
-    ), violations_text(result)
+    return ccw("conventions", "--project-dir", str(project), "--no-catalog")
+
+
+def report_line(proc: subprocess.CompletedProcess[str], check: str, model: str) -> str:
+    lines = [ln for ln in proc.stdout.splitlines() if check in ln and f" {model} " in ln]
+    assert lines, f"no {check} violation for {model} in:\n{proc.stdout}\n{proc.stderr}"
+    return lines[0]
+
+
+def test_broken_project_fails_conventions_readably(broken_conventions) -> None:
+    out = broken_conventions.stdout + broken_conventions.stderr
+    assert broken_conventions.returncode == 1, out
+    assert "Traceback" not in out
+    header = [cell.strip() for cell in broken_conventions.stdout.splitlines()[0].split("|")]
+    assert header == ["severity", "check", "model", "message"]
+    assert "FAILED:" in broken_conventions.stderr and "errors" in broken_conventions.stderr
+
+
+def test_undocumented_model_fails_conventions(broken_conventions) -> None:
+    line = report_line(broken_conventions, "check_model_description_populated", "int_orphans_counted")
+    assert line.startswith("error") and "description" in line
+    # and it has no primary-key test either
+    report_line(broken_conventions, "check_model_has_unique_test", "int_orphans_counted")
+
+
+def test_source_in_a_mart_fails_conventions(broken_conventions) -> None:
+    line = report_line(broken_conventions, "check_lineage_source_cannot_be_used", "fct_shortcut")
+    assert "references a source" in line
+
+
+def test_misnamed_intermediate_model_fails_conventions(broken_conventions) -> None:
+    report_line(broken_conventions, "check_model_names", "contacts_helper")
 
 
 def test_conventions_help() -> None:

@@ -8,17 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from test_marts_helpers import MARTS, dbt, project_copy, warehouse_copy
+from test_marts_helpers import MARTS, dbt, project_copy, shared_project, warehouse_copy
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work = tmp_path_factory.mktemp("marts_manifest")
-    project = project_copy(work / "project")
-    dbt(project, ["parse"], work / "raw", work / "parse.duckdb")
+def manifest(tmp_path_factory: pytest.TempPathFactory, demo_raw: Path, demo_warehouse: Path) -> dict:
+    project, _ = shared_project(tmp_path_factory, demo_raw, demo_warehouse)
     return json.loads((project / "target" / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def contract_project(tmp_path_factory: pytest.TempPathFactory, demo_raw: Path, demo_warehouse: Path):
+    """A private project copy (mutated by the tests, restored after each) whose unchanged
+    version builds fct_queue_daily against a copy of the built warehouse (the control)."""
+    work = tmp_path_factory.mktemp("marts_contract")
+    project = project_copy(work / "project")
+    wh = warehouse_copy(demo_warehouse, work / "wh")
+    ok = dbt(project, ["run", "--select", "fct_queue_daily"], demo_raw, wh, check=False)
+    assert ok.returncode == 0, ok.stdout[-3000:]
+    return project, wh
 
 
 def _mart_nodes(manifest: dict) -> dict[str, dict]:
@@ -89,17 +99,16 @@ def test_marts_have_no_select_star_from_an_import_into_final(project_root: Path)
     ids=["yaml-type-changed", "sql-type-changed"],
 )
 def test_contract_enforcement_rejects_a_changed_column_type(
-    where: str, old: str, new: str, demo_raw: Path, demo_warehouse: Path, tmp_path: Path
+    where: str, old: str, new: str, contract_project, demo_raw: Path
 ) -> None:
-    project = project_copy(tmp_path / "project")
-    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
-    # control: the unchanged project builds the mart against the built warehouse
-    ok = dbt(project, ["run", "--select", "fct_queue_daily"], demo_raw, wh, check=False)
-    assert ok.returncode == 0, ok.stdout[-3000:]
+    project, wh = contract_project
     path = project / where
     text = path.read_text()
     assert text.count(old) == 1, f"{old!r} not found once in {where}"
     path.write_text(text.replace(old, new))
-    broken = dbt(project, ["run", "--select", "fct_queue_daily"], demo_raw, wh, check=False)
+    try:
+        broken = dbt(project, ["run", "--select", "fct_queue_daily"], demo_raw, wh, check=False)
+    finally:
+        path.write_text(text)
     assert broken.returncode != 0, "dbt accepted a mart whose column type breaks its contract"
     assert "contract" in broken.stdout.lower(), broken.stdout[-3000:]

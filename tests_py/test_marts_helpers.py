@@ -99,3 +99,23 @@ def close(a, b, rel: float = 1e-9, abs_: float = 1e-6) -> bool:
 
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+_SHARED: dict[str, tuple[Path, Path]] = {}
+
+
+def shared_project(tmp_path_factory, demo_raw: Path, demo_warehouse: Path) -> tuple[Path, Path]:
+    """One parsed project copy + warehouse copy per session (dbt parse is the slow part).
+
+    Read-only users only: the manifest tests, the semantic layer (`mf`) and
+    the analyses (`dbt compile`). The warehouse copy is named
+    `warehouse.duckdb` like the session's warehouse, so compiled relation
+    names work against both.
+    """
+    if "project" not in _SHARED:
+        work = tmp_path_factory.mktemp("marts_shared")
+        project = project_copy(work / "project")
+        wh = warehouse_copy(demo_warehouse, work / "wh")
+        dbt(project, ["parse"], demo_raw, wh)
+        _SHARED["project"] = (project, wh)
+    return _SHARED["project"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from test_marts_helpers import MARTS, dbt, project_copy
+from test_marts_helpers import MARTS, shared_project
 
 pytestmark = pytest.mark.slow
 
@@ -61,9 +61,8 @@ def _raw_column(raw: Path, entity: str, column: str) -> set[str]:
     return values
 
 
-def test_no_mart_column_is_pii_by_meta_or_name(tmp_path: Path) -> None:
-    project = project_copy(tmp_path / "project")
-    dbt(project, ["parse"], tmp_path / "raw", tmp_path / "parse.duckdb")
+def test_no_mart_column_is_pii_by_meta_or_name(tmp_path_factory, demo_raw: Path, demo_warehouse: Path) -> None:
+    project, _ = shared_project(tmp_path_factory, demo_raw, demo_warehouse)
     manifest = json.loads((project / "target" / "manifest.json").read_text())
     pii_upstream = set(PII_NAMES)
     for node in manifest["nodes"].values():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from test_marts_helpers import close, dbt, mf, project_copy, warehouse_copy
+from test_marts_helpers import close, mf, shared_project
 
 pytestmark = pytest.mark.slow
 
@@ -75,10 +75,7 @@ def _assert_frames_equal(expected: pd.DataFrame, actual: pd.DataFrame, keys: lis
 
 @pytest.fixture(scope="module")
 def semantic_project(tmp_path_factory: pytest.TempPathFactory, demo_raw: Path, demo_warehouse: Path):
-    work = tmp_path_factory.mktemp("semantic")
-    project = project_copy(work / "project")
-    wh = warehouse_copy(demo_warehouse, work / "wh")
-    dbt(project, ["parse"], demo_raw, wh)
+    project, wh = shared_project(tmp_path_factory, demo_raw, demo_warehouse)
     assert (project / "target" / "semantic_manifest.json").exists()
     return project, demo_raw, wh
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import subprocess
 import sys
 from datetime import date
@@ -268,6 +267,15 @@ def test_same_seed_same_bytes(tmp_path: Path, fmt: str):
     assert a != c
 
 
+def test_worker_processes_write_the_same_bytes(tmp_path: Path, monkeypatch):
+    args = dict(days=3, agents=6, seed=8)
+    monkeypatch.setenv("CCW_SIM_WORKERS", "0")
+    simulate_to_folder(tmp_path / "serial", **args)
+    monkeypatch.setenv("CCW_SIM_WORKERS", "2")
+    simulate_to_folder(tmp_path / "parallel", **args)
+    assert tree_digest(tmp_path / "serial") == tree_digest(tmp_path / "parallel")
+
+
 def test_parquet_holds_the_same_text_as_csv(tmp_path: Path):
     simulate_to_folder(tmp_path / "c", days=2, agents=5, seed=9, fmt="csv")
     simulate_to_folder(tmp_path / "p", days=2, agents=5, seed=9, fmt="parquet")
@@ -488,35 +496,51 @@ def test_contacts_ground_truth_shape(truth):
 
 # -- CLI -------------------------------------------------------------------------------------------------
 
-def _ccw(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ccw", *args], capture_output=True, text=True, timeout=120)
+def _ccw(capsys, *args: str) -> tuple[int, str, str]:
+    """Run `ccw ...` in-process (as the console script does) -> (exit code, stdout, stderr)."""
+    from ccw.cli import main
+
+    capsys.readouterr()
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
-def test_cli_help():
-    r = _ccw("simulate", "--help")
-    assert r.returncode == 0
+def test_cli_help(capsys):
+    code, out, _ = _ccw(capsys, "simulate", "--help")
+    assert code == 0
     for opt in ("--out", "--days", "--agents", "--seed", "--start", "--format", "--mess-rate", "--duplicate-rate"):
-        assert opt in r.stdout
+        assert opt in out
+
+
+def test_cli_module_entry_point():
+    r = subprocess.run([sys.executable, "-m", "ccw", "simulate", "--days", "x"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and r.stderr.startswith("error:") and len(r.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("args", [["--days", "abc"], ["--format", "xml"], ["--start", "2026-13-01"],
                                   ["--mess-rate", "7"], ["--days", "0"]])
-def test_cli_bad_argument_is_one_readable_line(tmp_path: Path, args: list[str]):
-    r = _ccw("simulate", "--out", str(tmp_path / "x"), *args)
-    assert r.returncode != 0
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr
-    assert "Traceback" not in r.stderr
+def test_cli_bad_argument_is_one_readable_line(capsys, tmp_path: Path, args: list[str]):
+    code, _, err = _ccw(capsys, "simulate", "--out", str(tmp_path / "x"), *args)
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), err
+    assert "Traceback" not in err
 
 
-def test_cli_writes_a_folder(tmp_path: Path):
-    r = _ccw("simulate", "--out", str(tmp_path / "raw"), "--days", "2", "--agents", "4", "--format", "parquet")
-    assert r.returncode == 0, r.stderr
+def test_cli_writes_a_folder(capsys, tmp_path: Path):
+    code, _, err = _ccw(capsys, "simulate", "--out", str(tmp_path / "raw"), "--days", "2", "--agents", "4",
+                        "--format", "parquet")
+    assert code == 0, err
     assert (tmp_path / "raw" / "telephony" / "calls" / "2026-03-01.parquet").exists()
-    assert "day 2/2" in r.stderr
+    assert "day 2/2" in err
 
 
-def test_refuses_to_overwrite_a_foreign_folder(tmp_path: Path):
+def test_refuses_to_overwrite_a_foreign_folder(capsys, tmp_path: Path):
     (tmp_path / "mine.txt").write_text("keep me")
-    r = _ccw("simulate", "--out", str(tmp_path), "--days", "1", "--agents", "3")
-    assert r.returncode != 0 and (tmp_path / "mine.txt").exists()
+    code, _, err = _ccw(capsys, "simulate", "--out", str(tmp_path), "--days", "1", "--agents", "3")
+    assert code != 0 and (tmp_path / "mine.txt").exists() and err.startswith("error:")

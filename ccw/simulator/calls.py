@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ccw.simulator.contacts import CH_PHONE, Contacts, assign_tickets, empty_contacts
-from ccw.simulator.frame import DAY_SEQ, Frame
+from ccw.simulator.fastfmt import phones as phone_shapes
+from ccw.simulator.frame import DAY_SEQ, Frame, concat
 from ccw.simulator.schema import NULL, QUEUES
-from ccw.simulator.world import CALL_HOURS, HOUR_S, S_CALLS, World, phone_shapes
+from ccw.simulator.world import CALL_HOURS, HOUR_S, S_CALLS, World
 
 INBOUND_QUEUES = 5  # QUEUES[:5]; QUEUES[5] is "outbound"
 OUTBOUND_Q = QUEUES.index("outbound")
@@ -62,8 +62,8 @@ def _serve(rng, world: World, duty, d: int, contact, queue, enq, mean_wait, staf
     return Legs(contact, queue, agent, enq, ans, end, hold, acw, disp)
 
 
-def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Contacts, Frame]:
-    """One day of call legs. Returns (calls frame, call contacts, outbound-leg frame is inside calls)."""
+def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Contacts]:
+    """One day of call legs (inbound with transfers, then outbound) and the day's call contacts."""
     cfg = world.cfg
     rng = world.rng(S_CALLS, d)
     day0 = world.day_start(d)
@@ -200,7 +200,4 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
         "hold_s": np.zeros(m, dtype=np.int64), "acw_s": np.where(picked, rng.integers(5, 60, m), 0),
         "disposition": np.where(picked, D_ANSWERED, D_VOICEMAIL), "ticket_id": np.full(m, NULL),
     })
-    from ccw.simulator.frame import concat
-
-    calls = concat(frames)
-    return calls, c, {}
+    return concat(frames), c

@@ -177,13 +177,7 @@ def _summarise(ev: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
         cnv = conv[mi[1:]]
         ok = same & (prev_t >= first_agent_t[cnv])
         np.add.at(handle, cnv[ok], np.minimum(t[mi[1:]][ok] - prev_t[ok], 300).astype(float))
-    first_agent_pos = np.full(n, -1)
-    pos_am = np.flatnonzero(am)
-    tmp = np.full(n, BIG)
-    np.minimum.at(tmp, conv[pos_am], pos_am)
-    first_agent_pos = np.where(tmp < BIG, tmp, -1)
-    return {"start": start, "end": end, "handled": handled, "owner": owner, "fr": fr, "handle": handle,
-            "first_agent_pos": first_agent_pos}
+    return {"start": start, "end": end, "handled": handled, "owner": owner, "fr": fr, "handle": handle}
 
 
 def generate_chats(world: World, d: int, recent: np.ndarray, last_end: np.ndarray) -> tuple[Frame, Contacts]:

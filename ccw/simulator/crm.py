@@ -14,10 +14,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ccw.simulator.contacts import Contacts
+from ccw.simulator.fastfmt import phones as phone_shapes
 from ccw.simulator.frame import DAY_SEQ, Frame, concat
 from ccw.simulator.schema import NULL
 from ccw.simulator.world import (
-    CITIES, DAY_S, FIRST, HOUR_S, LAST, S_CRM, S_QA, S_ROSTER, S_SURVEY, SITE_TZ, SITES, World, phone_shapes,
+    CITIES, DAY_S, FIRST, HOUR_S, LAST, S_CRM, S_QA, S_ROSTER, S_SURVEY, SITE_TZ, SITES, World,
 )
 
 ST_NEW, ST_OPEN, ST_PENDING, ST_SOLVED, ST_CLOSED = range(5)

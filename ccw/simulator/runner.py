@@ -8,12 +8,12 @@ compact per-contact/leg arrays of the ground truth are held.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import sys
 import time
 from collections import Counter, deque
-import multiprocessing
-import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class Simulation:
     def _generate(self, d: int) -> dict[str, Frame]:
         w = self.world
         recent = np.concatenate(list(self.recent)) if self.recent else np.zeros(0, dtype=np.int64)
-        calls, call_contacts, _ = generate_calls(w, d, recent)
+        calls, call_contacts = generate_calls(w, d, recent)
         messages, chat_contacts = generate_chats(w, d, recent, self.last_end)
         contacts = Contacts.concat([call_contacts, chat_contacts])
         if self.truth is not None:
@@ -90,7 +90,7 @@ class Simulation:
         self.recent.append(np.unique(known))
         calls["_file_day"] = np.full(nrows(calls), d)
         # a message after local midnight goes to the next day's file (the last file keeps the tail)
-        messages["_file_day"] = np.minimum(w.day_of(messages["sent_at"]), self.cfg.days - 1) if nrows(messages) else np.zeros(0, dtype=np.int64)
+        messages["_file_day"] = np.minimum(w.day_of(messages["sent_at"]), self.cfg.days - 1)
         return {
             "crm__agents": self.plan.rows(d),
             "crm__customers": crm.customer_rows(w, d, self.rates["extra_version"]),
@@ -165,7 +165,10 @@ class Simulation:
         pending: deque[Future] = deque()
         pool: Executor | None = None
         if workers:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            # fork: workers inherit the loaded modules (no re-import); elsewhere the platform default
+            methods = multiprocessing.get_all_start_methods()
+            mp = multiprocessing.get_context("fork") if "fork" in methods else None
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp)
         try:
             for d in range(self.cfg.days):
                 rows = self._generate(d)

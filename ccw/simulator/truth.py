@@ -10,13 +10,13 @@ of `<out>/_ground_truth/`. To add a measure: compute a frame keyed by
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ccw.simulator import fastfmt as ff
@@ -46,7 +46,7 @@ class Truth:
         self.world = world
         self.agent_versions = agent_versions
         self.parts: dict[str, list[dict[str, np.ndarray]]] = {k: [] for k in KEEP}
-        self.contacts: list[Contacts] = []
+        self.contacts: list[dict[str, np.ndarray]] = []
 
     # -- collection --------------------------------------------------------------------------------
     def observe(self, entity: str, clean: Frame) -> None:
@@ -54,8 +54,16 @@ class Truth:
         if cols and clean:
             self.parts[entity].append({c: np.asarray(clean[c]) for c in cols})
 
+    # compact storage of what the ground truth needs per contact (millions of contacts at scale)
+    CONTACT_DTYPES = {
+        "kind": np.int8, "channel": np.int8, "source_ref": np.int64, "customer": np.int32, "owner": np.int32,
+        "queue": np.int8, "started_at": np.int64, "ended_at": np.int64, "is_handled": np.bool_,
+        "wait_s": np.float64, "handle_s": np.float64, "first_response_s": np.float64, "ticket_id": np.int64,
+        "ticket_at": np.int64, "category": np.int8, "is_complaint": np.bool_,
+    }
+
     def add_contacts(self, c: Contacts) -> None:
-        self.contacts.append(c)
+        self.contacts.append({k: getattr(c, k).astype(t) for k, t in self.CONTACT_DTYPES.items()})
 
     def _frame(self, entity: str) -> pd.DataFrame:
         parts = self.parts[entity]
@@ -91,8 +99,8 @@ class Truth:
     def _contacts(self) -> pd.DataFrame:
         if not self.contacts:
             return pd.DataFrame()
-        c = Contacts.concat(self.contacts)
-        df = pd.DataFrame({f.name: getattr(c, f.name) for f in fields(Contacts)})
+        df = pd.DataFrame({k: np.concatenate([c[k] for c in self.contacts]) for k in self.CONTACT_DTYPES})
+        self.contacts = []
         df["day"] = self._day(df["started_at"])
         # a ticket created after the period is not exported: staging nulls the link
         valid_ticket = (df["ticket_id"] != NULL) & (df["ticket_at"] < self.world.end_utc)
@@ -309,48 +317,55 @@ class Truth:
         g.insert(1, "activity_date", self._date_str(g.pop("day").to_numpy()))
         return g[cols]
 
-    def contact_rows(self, con: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+    def contact_rows(self, con: pd.DataFrame, resp: pd.DataFrame) -> pa.Table:
+        """contacts.csv as an Arrow table (no Python string objects: it can hold millions of rows)."""
         if not len(con):
-            return pd.DataFrame(columns=["contact_type", "source_ref"])
+            return pa.table({"contact_type": pa.array([], pa.string()), "source_ref": pa.array([], pa.string())})
+        order = np.lexsort((con["source_ref"].to_numpy(), con["kind"].to_numpy()))
+        con = con.iloc[order].reset_index(drop=True)
         r = self.world.render
         kind = con["kind"].to_numpy()
-        src = np.where(kind == 0, r.dayid_str(con["source_ref"].to_numpy(), "C").to_numpy(zero_copy_only=False),
-                       r.dayid_str(con["source_ref"].to_numpy(), "M").to_numpy(zero_copy_only=False))
-        tid = r.dayid_str(con["ticket_id"].to_numpy(), "T").to_numpy(zero_copy_only=False)
-        channel = np.where(kind == 0, "phone", np.array(CHAT_CHANNELS)[np.clip(con["channel"].to_numpy() - 1, 0, 2)])
-        qv = con["queue"].to_numpy()
-        cust = con["customer"].to_numpy()
-        owner = con["owner"].to_numpy()
-        out = pd.DataFrame({
-            "contact_type": np.where(kind == 0, "call", "chat"),
-            "channel": channel,
-            "source_ref": src,
-            "customer_id": r.ident(np.where(cust > 0, cust, NULL), "CU", 7).to_numpy(zero_copy_only=False),
-            "owner_agent_id": r.ident(np.where(owner > 0, owner, NULL), "A", 4).to_numpy(zero_copy_only=False),
-            "queue": np.where(qv >= 0, np.array(QUEUES)[np.maximum(qv, 0)], None),
-            "activity_date": self._date_str(con["day"].to_numpy()),
-            "started_at": ff.from_matrix(ff.timestamp_matrix(con["started_at"].to_numpy(), " ", "")).to_numpy(zero_copy_only=False),
-            "ended_at": ff.from_matrix(ff.timestamp_matrix(con["ended_at"].to_numpy(), " ", "")).to_numpy(zero_copy_only=False),
-            "is_handled": con["is_handled"].to_numpy(),
-            "ticket_id": np.where(con["ticket_id"] != NULL, tid, None),
-            "is_complaint": con["is_complaint"].to_numpy(),
-            "is_presales": con["is_presales"].to_numpy(),
-            "wait_s": con["wait_s"].to_numpy(),
-            "handle_s": np.where(con["is_handled"], con["handle_s"], np.nan),
-            "first_response_s": con["first_response_s"].to_numpy(),
-        })
+        is_call = pa.array(kind == 0)
+        src = con["source_ref"].to_numpy()
+        tid = con["ticket_id"].to_numpy()
+        qv = con["queue"].to_numpy().astype(np.int64)
+        cust = con["customer"].to_numpy().astype(np.int64)
+        owner = con["owner"].to_numpy().astype(np.int64)
+        labels = pa.array(["phone", *CHAT_CHANNELS])
+        handled = con["is_handled"].to_numpy()
+        cols: dict[str, Any] = {
+            "contact_type": pc.if_else(is_call, "call", "chat"),
+            "channel": labels.take(pa.array(np.where(kind == 0, 0, np.clip(con["channel"].to_numpy(), 1, 3)))),
+            "source_ref": pc.if_else(is_call, r.dayid_str(src, "C"), r.dayid_str(src, "M")),
+            "customer_id": r.ident(np.where(cust > 0, cust, NULL), "CU", 7),
+            "owner_agent_id": r.ident(np.where(owner > 0, owner, NULL), "A", 4),
+            "queue": pa.array(QUEUES).take(pa.array(np.maximum(qv, 0), mask=qv < 0)),
+            "activity_date": ff.from_matrix(ff.date_matrix(self.world.start_daynum + con["day"].to_numpy())),
+            "started_at": ff.from_matrix(ff.timestamp_matrix(con["started_at"].to_numpy(), " ", "")),
+            "ended_at": ff.from_matrix(ff.timestamp_matrix(con["ended_at"].to_numpy(), " ", "")),
+            "is_handled": pa.array(handled),
+            "ticket_id": r.dayid_str(tid, "T"),
+            "is_complaint": pa.array(con["is_complaint"].to_numpy()),
+            "is_presales": pa.array(con["is_presales"].to_numpy()),
+            "wait_s": pa.array(con["wait_s"].to_numpy(), from_pandas=True),
+            "handle_s": pa.array(np.where(handled, con["handle_s"].to_numpy(), np.nan), from_pandas=True),
+            "first_response_s": pa.array(con["first_response_s"].to_numpy(), from_pandas=True),
+        }
+        inverse = np.empty(len(order), dtype=np.int64)
+        inverse[order] = np.arange(len(order))
         for survey, name in ((0, "csat_score"), (1, "nps_score")):
             col = np.full(len(con), np.nan)
             if len(resp):
                 c = resp[resp["is_counting"] & (resp["survey"] == survey)]
-                col[c["contact"].to_numpy()] = c["score"].to_numpy()
-            out[name] = col
-        out["category"] = np.where(con["ticket_id"] != NULL, np.array(CATEGORIES)[np.maximum(con["category"], 0)], None)
-        return out.sort_values(["contact_type", "source_ref"], kind="stable").reset_index(drop=True)
+                col[inverse[c["contact"].to_numpy()]] = c["score"].to_numpy()
+            cols[name] = pa.array(col, from_pandas=True)
+        cat = con["category"].to_numpy()
+        cols["category"] = pa.array(CATEGORIES).take(pa.array(np.maximum(cat, 0), mask=tid == NULL))
+        return pa.table(cols)
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
+def write_csv(df: pd.DataFrame | pa.Table, path: Path) -> None:
     """Ground-truth CSV: header row, null = empty field, written by Arrow (fast and deterministic)."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df, preserve_index=False)
     table = table.replace_schema_metadata(None)
     pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))

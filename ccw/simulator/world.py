@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from ccw.simulator.fastfmt import phones as phone_shapes
 
 from ccw.simulator.config import SimConfig
 from ccw.simulator.frame import Renderer
@@ -50,25 +46,6 @@ PHONE_MUL = 48271  # coprime with 10**9: customer number -> unique 9-digit tail
 
 def epoch_of(d) -> int:
     return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
-
-
-def text(values: np.ndarray) -> pa.Array:
-    return pa.array(values.astype(object) if values.dtype.kind != "O" else values, type=pa.string())
-
-
-def phone_shapes_text(digits: pa.Array, shape: np.ndarray) -> pa.Array:
-    """Render 11-digit mobile numbers in the four free-form shapes of the spec."""
-    a = pc.utf8_slice_codeunits(digits, 0, 3)
-    b = pc.utf8_slice_codeunits(digits, 3, 7)
-    c = pc.utf8_slice_codeunits(digits, 7, 11)
-    s0 = pc.binary_join_element_wise("+86 ", a, "-", b, "-", c, "")  # +86 138-0013-8000
-    s1 = digits  # 13800138000
-    s2 = pc.binary_join_element_wise("0086 ", a, " ", b, " ", c, "")  # 0086 138 0013 8000
-    s3 = pc.binary_join_element_wise("(+86)", digits, "")  # (+86)13800138000
-    sh = pa.array(shape.astype(np.int8))
-    out = pc.if_else(pc.equal(sh, 0), s0, s1)
-    out = pc.if_else(pc.equal(sh, 2), s2, out)
-    return pc.if_else(pc.equal(sh, 3), s3, out)
 
 
 @dataclass

@@ -3,12 +3,13 @@
     "present but null after parsing" value into a reason code). DuckDB-only
     SQL sits in the duckdb__ implementations (adapter.dispatch). -#}
 
-{#- null for null, empty or whitespace-only text, else the trimmed text. -#}
+{#- null for null, empty or whitespace-only text, else the text trimmed of
+    spaces, tabs and line breaks. -#}
 {% macro blank_to_null(expr) -%}
     {{ return(adapter.dispatch('blank_to_null', 'contact_center')(expr)) }}
 {%- endmacro %}
 {% macro duckdb__blank_to_null(expr) -%}
-    nullif(trim(regexp_replace(cast({{ expr }} as varchar), '^\s+|\s+$', '', 'g')), '')
+    nullif(trim(cast({{ expr }} as varchar), e' \t\r\n'), '')
 {%- endmacro %}
 
 {#- Enumerations: trim (any whitespace) + lower-case. -#}

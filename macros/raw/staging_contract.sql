@@ -17,17 +17,17 @@
 {%- endmacro %}
 
 {#- The record key as text: key columns' trimmed raw text joined with `|`. -#}
-{% macro contract_record_key(entity_name, relation_alias) -%}
+{% macro contract_record_key(entity_name) -%}
     {%- set parts = [] -%}
     {%- for k in raw_entity(entity_name)['key'] -%}
-        {%- do parts.append("coalesce(" ~ blank_to_null(relation_alias ~ '.' ~ k) ~ ", '')") -%}
+        {%- do parts.append("coalesce(" ~ blank_to_null(k) ~ ", '')") -%}
     {%- endfor -%}
     {{ parts | join(" || '|' || ") }}
 {%- endmacro %}
 
 {#- One typed expression for a raw text column. -#}
-{% macro contract_typed_value(col, system, relation_alias) -%}
-    {%- set expr = relation_alias ~ '.' ~ col['name'] -%}
+{% macro contract_typed_value(col, system) -%}
+    {%- set expr = col['name'] -%}
     {%- if col['type'] in ('id', 'str') -%}
         {{ blank_to_null(expr) }}
     {%- elif col['type'] == 'enum' -%}
@@ -47,32 +47,41 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Every contract column typed (ids/strings trimmed, blank = null; enums
-    trimmed + lower-cased; numbers, booleans, timestamps (UTC) and dates
-    parsed) plus the generic rule flags:
+{#- Every contract column typed from its raw text (ids/strings trimmed,
+    blank = null; enums trimmed + lower-cased; numbers, booleans, timestamps
+    (naive UTC) and dates parsed), plus `_is_blank__<col>` for the columns a
+    rule needs to tell "blank" from "present but unparseable". -#}
+{% macro contract_typed_columns(entity_name) -%}
+    {%- set spec = raw_entity(entity_name) -%}
+    {%- for col in spec['columns'] %}
+        {{ contract_typed_value(col, spec['system']) }} as {{ col['name'] }},
+    {%- endfor %}
+    {%- for col in spec['columns'] if col['type'] in ('int', 'dec', 'bool', 'ts', 'date') %}
+        {{ blank_to_null(col['name']) }} is null as _is_blank__{{ col['name'] }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The generic rule flags, computed on the output of contract_typed_columns:
     _has_missing_key, _has_missing_required, _has_bad_timestamp,
     _has_bad_value, _has_unknown_enum. -#}
-{% macro contract_typed_columns(entity_name, relation_alias) -%}
+{% macro contract_rule_flags(entity_name) -%}
     {%- set spec = raw_entity(entity_name) -%}
     {%- set missing_key, missing_required, bad_ts, bad_value, bad_enum = [], [], [], [], [] -%}
     {%- for col in spec['columns'] -%}
-        {%- set raw = blank_to_null(relation_alias ~ '.' ~ col['name']) -%}
-        {%- set typed = contract_typed_value(col, spec['system'], relation_alias) -%}
-        {%- if col['name'] in spec['key'] -%}
-            {%- do missing_key.append('(' ~ raw ~ ') is null') -%}
+        {%- set n = col['name'] -%}
+        {%- set blank = ('_is_blank__' ~ n) if col['type'] in ('int', 'dec', 'bool', 'ts', 'date') else (n ~ ' is null') -%}
+        {%- if n in spec['key'] -%}
+            {%- do missing_key.append(blank) -%}
         {%- elif col['required'] -%}
-            {%- do missing_required.append('(' ~ raw ~ ') is null') -%}
+            {%- do missing_required.append(blank) -%}
         {%- endif -%}
         {%- if col['type'] in ('ts', 'date') -%}
-            {%- do bad_ts.append('((' ~ raw ~ ') is not null and (' ~ typed ~ ') is null)') -%}
+            {%- do bad_ts.append('(not _is_blank__' ~ n ~ ' and ' ~ n ~ ' is null)') -%}
         {%- elif col['type'] in ('int', 'dec', 'bool') -%}
-            {%- do bad_value.append('((' ~ raw ~ ') is not null and (' ~ typed ~ ') is null)') -%}
+            {%- do bad_value.append('(not _is_blank__' ~ n ~ ' and ' ~ n ~ ' is null)') -%}
         {%- elif col['type'] == 'enum' -%}
-            {%- do bad_enum.append('coalesce((' ~ typed ~ ") not in ('" ~ col['values'] | join("', '") ~ "'), false)") -%}
+            {%- do bad_enum.append('coalesce(' ~ n ~ " not in ('" ~ col['values'] | join("', '") ~ "'), false)") -%}
         {%- endif -%}
-    {%- endfor -%}
-    {%- for col in spec['columns'] %}
-        {{ contract_typed_value(col, spec['system'], relation_alias) }} as {{ col['name'] }},
     {%- endfor %}
         {{ missing_key | join(' or ') or 'false' }} as _has_missing_key,
         {{ missing_required | join(' or ') or 'false' }} as _has_missing_required,

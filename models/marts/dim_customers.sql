@@ -21,7 +21,7 @@ current_customers as (
 final as (
     select
         customer_id,
-        md5('customer|' || customer_id) as customer_key,
+        {{ dbt.hash("'customer|' || customer_id") }} as customer_key,
         segment,
         city,
         created_at,

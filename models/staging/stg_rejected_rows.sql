@@ -48,7 +48,7 @@ rejected as (
         source_file,
         raw_record
     from base_crm__agents
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -59,7 +59,7 @@ rejected as (
         source_file,
         raw_record
     from base_crm__customers
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -70,7 +70,7 @@ rejected as (
         source_file,
         raw_record
     from base_crm__tickets
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -81,7 +81,7 @@ rejected as (
         source_file,
         raw_record
     from base_crm__orders
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -92,7 +92,7 @@ rejected as (
         source_file,
         raw_record
     from base_crm__qa_evaluations
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -103,7 +103,7 @@ rejected as (
         source_file,
         raw_record
     from base_telephony__calls
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -114,7 +114,7 @@ rejected as (
         source_file,
         raw_record
     from base_messaging__messages
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -125,7 +125,7 @@ rejected as (
         source_file,
         raw_record
     from base_survey__responses
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -136,7 +136,7 @@ rejected as (
         source_file,
         raw_record
     from base_wfm__schedules
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 
     union all
 
@@ -147,7 +147,7 @@ rejected as (
         source_file,
         raw_record
     from base_wfm__agent_states
-    where not is_duplicate and reason_code is not null
+    where reason_code is not null
 ),
 
 final as (

@@ -13,7 +13,7 @@ clean_crm__agents as (
 flags_crm__agents as (
     select
         'crm__agents' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_crm__agents') }}
 ),
@@ -31,7 +31,7 @@ clean_crm__customers as (
 flags_crm__customers as (
     select
         'crm__customers' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_crm__customers') }}
 ),
@@ -49,7 +49,7 @@ clean_crm__tickets as (
 flags_crm__tickets as (
     select
         'crm__tickets' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_crm__tickets') }}
 ),
@@ -67,7 +67,7 @@ clean_crm__orders as (
 flags_crm__orders as (
     select
         'crm__orders' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_crm__orders') }}
 ),
@@ -85,7 +85,7 @@ clean_crm__qa_evaluations as (
 flags_crm__qa_evaluations as (
     select
         'crm__qa_evaluations' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_crm__qa_evaluations') }}
 ),
@@ -103,7 +103,7 @@ clean_telephony__calls as (
 flags_telephony__calls as (
     select
         'telephony__calls' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_telephony__calls') }}
 ),
@@ -121,7 +121,7 @@ clean_messaging__messages as (
 flags_messaging__messages as (
     select
         'messaging__messages' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_messaging__messages') }}
 ),
@@ -139,7 +139,7 @@ clean_survey__responses as (
 flags_survey__responses as (
     select
         'survey__responses' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_survey__responses') }}
 ),
@@ -157,7 +157,7 @@ clean_wfm__schedules as (
 flags_wfm__schedules as (
     select
         'wfm__schedules' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_wfm__schedules') }}
 ),
@@ -175,7 +175,7 @@ clean_wfm__agent_states as (
 flags_wfm__agent_states as (
     select
         'wfm__agent_states' as entity,
-        count(case when is_duplicate then 1 end) as duplicate_rows,
+        cast(coalesce(sum(duplicate_copies), 0) as bigint) as duplicate_rows,
         count(case when is_superseded then 1 end) as superseded_rows
     from {{ ref('base_wfm__agent_states') }}
 ),

@@ -7,61 +7,75 @@ source as (
     from {{ source('crm', 'customers') }}
 ),
 
+deduplicated as (
+    -- rule 1: rows with identical raw text in every contract column are one
+    -- row; the extra copies are counted, the first file is kept
+    select
+        {{ contract_column_list('crm__customers') }},
+        min(source_file) as source_file,
+        count(*) - 1 as duplicate_copies
+    from source
+    group by
+        {{ contract_column_list('crm__customers') }}
+),
+
 recorded as (
     select
         *,
-        {{ raw_record_json(contract_column_names('crm__customers')) }} as raw_record
-    from source
-),
-
-duplicates_flagged as (
-    -- rule 1: identical raw text in every contract column = one row;
-    -- every extra copy is a duplicate (the copy from the first file is kept)
-    select
-        *,
-        row_number() over (
-            partition by raw_record
-            order by source_file
-        ) > 1 as is_duplicate
-    from recorded
+        {{ raw_record_json(contract_column_names('crm__customers')) }} as raw_record,
+        {{ contract_record_key('crm__customers') }} as record_key
+    from deduplicated
 ),
 
 typed as (
     select
-        duplicates_flagged.source_file,
-        duplicates_flagged.raw_record,
-        md5(duplicates_flagged.raw_record) as raw_record_md5,
-        {{ contract_record_key('crm__customers', 'duplicates_flagged') }} as record_key,
-        duplicates_flagged.is_duplicate,
-        {{ contract_typed_columns('crm__customers', 'duplicates_flagged') }}
-    from duplicates_flagged
+        source_file,
+        duplicate_copies,
+        raw_record,
+        md5(raw_record) as raw_record_md5,
+        record_key,
+        {{ contract_typed_columns('crm__customers') }}
+    from recorded
+),
+
+flagged as (
+    select
+        *,
+        {{ contract_rule_flags('crm__customers') }}
+    from typed
 ),
 
 validated as (
     -- rule 2: the first failing rule, in the order of docs/design.md
     select
-        typed.*,
+        flagged.*,
         case
-            when typed.is_duplicate then null
             {{ contract_reason_cases() }}
         end as reason_code
-    from typed
+    from flagged
+),
+
+winners as (
+    -- rule 3: versions of a customer tied on updated_at: the smallest md5(raw_record) wins
+    select
+        customer_id,
+        updated_at,
+        min(raw_record_md5) as winner_md5
+    from validated
+    where reason_code is null
+    group by
+        customer_id,
+        updated_at
 ),
 
 versioned as (
-    -- rule 3: versions among valid rows; ties go to the smallest md5(raw_record)
     select
-        *,
-        coalesce(
-            not is_duplicate
-            and reason_code is null
-            and row_number() over (
-                partition by (not is_duplicate and reason_code is null), customer_id, updated_at
-                order by raw_record_md5
-            ) > 1,
-            false
-        ) as is_superseded
+        validated.*,
+        coalesce(validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5, false) as is_superseded
     from validated
+    left join winners
+        on validated.customer_id = winners.customer_id
+        and validated.updated_at = winners.updated_at
 ),
 
 final as (
@@ -72,11 +86,11 @@ final as (
         record_key,
         raw_record,
         raw_record_md5,
-        is_duplicate,
+        duplicate_copies,
         reason_code,
-        not is_duplicate and reason_code is null as is_valid,
+        reason_code is null as is_valid,
         is_superseded,
-        not is_duplicate and reason_code is null and not is_superseded as is_clean
+        reason_code is null and not is_superseded as is_clean
     from versioned
 )
 

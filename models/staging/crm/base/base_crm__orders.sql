@@ -13,66 +13,90 @@ known_customers as (
     where is_valid
 ),
 
+deduplicated as (
+    -- rule 1: rows with identical raw text in every contract column are one
+    -- row; the extra copies are counted, the first file is kept
+    select
+        {{ contract_column_list('crm__orders') }},
+        min(source_file) as source_file,
+        count(*) - 1 as duplicate_copies
+    from source
+    group by
+        {{ contract_column_list('crm__orders') }}
+),
+
 recorded as (
     select
         *,
-        {{ raw_record_json(contract_column_names('crm__orders')) }} as raw_record
-    from source
-),
-
-duplicates_flagged as (
-    -- rule 1: identical raw text in every contract column = one row;
-    -- every extra copy is a duplicate (the copy from the first file is kept)
-    select
-        *,
-        row_number() over (
-            partition by raw_record
-            order by source_file
-        ) > 1 as is_duplicate
-    from recorded
+        {{ raw_record_json(contract_column_names('crm__orders')) }} as raw_record,
+        {{ contract_record_key('crm__orders') }} as record_key
+    from deduplicated
 ),
 
 typed as (
     select
-        duplicates_flagged.source_file,
-        duplicates_flagged.raw_record,
-        md5(duplicates_flagged.raw_record) as raw_record_md5,
-        {{ contract_record_key('crm__orders', 'duplicates_flagged') }} as record_key,
-        duplicates_flagged.is_duplicate,
-        {{ contract_typed_columns('crm__orders', 'duplicates_flagged') }}
-    from duplicates_flagged
+        source_file,
+        duplicate_copies,
+        raw_record,
+        md5(raw_record) as raw_record_md5,
+        record_key,
+        {{ contract_typed_columns('crm__orders') }}
+    from recorded
+),
+
+flagged as (
+    select
+        *,
+        {{ contract_rule_flags('crm__orders') }}
+    from typed
 ),
 
 validated as (
     -- rule 2: the first failing rule, in the order of docs/design.md
     select
-        typed.*,
+        flagged.*,
         case
-            when typed.is_duplicate then null
             {{ contract_reason_cases() }}
-            when typed.amount < 0 or typed.item_count < 0 then 'negative_duration'
-            when typed.paid_at < typed.created_at then 'impossible_timestamp_order'
+            when flagged.amount < 0 or flagged.item_count < 0 then 'negative_duration'
+            when flagged.paid_at < flagged.created_at then 'impossible_timestamp_order'
             when known_customers.customer_id is null then 'unknown_customer'
         end as reason_code
-    from typed
+    from flagged
     left join known_customers
-        on typed.customer_id = known_customers.customer_id
+        on flagged.customer_id = known_customers.customer_id
+),
+
+latest as (
+    -- rule 3: the latest updated_at wins ...
+    select
+        order_id,
+        max(updated_at) as latest_updated_at
+    from validated
+    where reason_code is null
+    group by order_id
+),
+
+winners as (
+    -- ... and among versions tied on it, the smallest md5(raw_record)
+    select
+        validated.order_id,
+        min(validated.raw_record_md5) as winner_md5
+    from validated
+    inner join latest
+        on
+            validated.order_id = latest.order_id
+            and validated.updated_at = latest.latest_updated_at
+    where validated.reason_code is null
+    group by validated.order_id
 ),
 
 versioned as (
-    -- rule 3: versions among valid rows; ties go to the smallest md5(raw_record)
     select
-        *,
-        coalesce(
-            not is_duplicate
-            and reason_code is null
-            and row_number() over (
-                partition by (not is_duplicate and reason_code is null), order_id
-                order by updated_at desc, raw_record_md5
-            ) > 1,
-            false
-        ) as is_superseded
+        validated.*,
+        coalesce(validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5, false) as is_superseded
     from validated
+    left join winners
+        on validated.order_id = winners.order_id
 ),
 
 final as (
@@ -82,11 +106,11 @@ final as (
         record_key,
         raw_record,
         raw_record_md5,
-        is_duplicate,
+        duplicate_copies,
         reason_code,
-        not is_duplicate and reason_code is null as is_valid,
+        reason_code is null as is_valid,
         is_superseded,
-        not is_duplicate and reason_code is null and not is_superseded as is_clean
+        reason_code is null and not is_superseded as is_clean
     from versioned
 )
 

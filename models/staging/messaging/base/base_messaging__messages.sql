@@ -24,52 +24,59 @@ known_tickets as (
     select ticket_id from {{ ref('stg_crm__tickets') }}
 ),
 
+deduplicated as (
+    -- rule 1: rows with identical raw text in every contract column are one
+    -- row; the extra copies are counted, the first file is kept
+    select
+        {{ contract_column_list('messaging__messages') }},
+        min(source_file) as source_file,
+        count(*) - 1 as duplicate_copies
+    from source
+    group by
+        {{ contract_column_list('messaging__messages') }}
+),
+
 recorded as (
     select
         *,
-        {{ raw_record_json(contract_column_names('messaging__messages')) }} as raw_record
-    from source
-),
-
-duplicates_flagged as (
-    -- rule 1: identical raw text in every contract column = one row;
-    -- every extra copy is a duplicate (the copy from the first file is kept)
-    select
-        *,
-        row_number() over (
-            partition by raw_record
-            order by source_file
-        ) > 1 as is_duplicate
-    from recorded
+        {{ raw_record_json(contract_column_names('messaging__messages')) }} as raw_record,
+        {{ contract_record_key('messaging__messages') }} as record_key
+    from deduplicated
 ),
 
 typed as (
     select
-        duplicates_flagged.source_file,
-        duplicates_flagged.raw_record,
-        md5(duplicates_flagged.raw_record) as raw_record_md5,
-        {{ contract_record_key('messaging__messages', 'duplicates_flagged') }} as record_key,
-        duplicates_flagged.is_duplicate,
-        {{ contract_typed_columns('messaging__messages', 'duplicates_flagged') }}
-    from duplicates_flagged
+        source_file,
+        duplicate_copies,
+        raw_record,
+        md5(raw_record) as raw_record_md5,
+        record_key,
+        {{ contract_typed_columns('messaging__messages') }}
+    from recorded
+),
+
+flagged as (
+    select
+        *,
+        {{ contract_rule_flags('messaging__messages') }}
+    from typed
 ),
 
 validated as (
     -- rule 2: the first failing rule, in the order of docs/design.md
     select
-        typed.*,
+        flagged.*,
         case
-            when typed.is_duplicate then null
             {{ contract_reason_cases() }}
-            when typed.char_count < 0 then 'negative_duration'
-            when typed.agent_id is not null and known_agents.agent_id is null then 'unknown_agent'
+            when flagged.char_count < 0 then 'negative_duration'
+            when flagged.agent_id is not null and known_agents.agent_id is null then 'unknown_agent'
             when known_customers.customer_id is null then 'unknown_customer'
         end as reason_code
-    from typed
+    from flagged
     left join known_agents
-        on typed.agent_id = known_agents.agent_id
+        on flagged.agent_id = known_agents.agent_id
     left join known_customers
-        on typed.customer_id = known_customers.customer_id
+        on flagged.customer_id = known_customers.customer_id
 ),
 
 links_checked as (
@@ -82,20 +89,24 @@ links_checked as (
         on validated.ticket_id = known_tickets.ticket_id
 ),
 
-versioned as (
-    -- rule 3: versions among valid rows; ties go to the smallest md5(raw_record)
+winners as (
+    -- rule 3: events sharing a message_id: the smallest md5(raw_record) wins
     select
-        *,
-        coalesce(
-            not is_duplicate
-            and reason_code is null
-            and row_number() over (
-                partition by (not is_duplicate and reason_code is null), message_id
-                order by raw_record_md5
-            ) > 1,
-            false
-        ) as is_superseded
+        message_id,
+        min(raw_record_md5) as winner_md5
     from links_checked
+    where reason_code is null
+    group by
+        message_id
+),
+
+versioned as (
+    select
+        links_checked.*,
+        coalesce(links_checked.reason_code is null and links_checked.raw_record_md5 != winners.winner_md5, false) as is_superseded
+    from links_checked
+    left join winners
+        on links_checked.message_id = winners.message_id
 ),
 
 final as (
@@ -105,11 +116,11 @@ final as (
         record_key,
         raw_record,
         raw_record_md5,
-        is_duplicate,
+        duplicate_copies,
         reason_code,
-        not is_duplicate and reason_code is null as is_valid,
+        reason_code is null as is_valid,
         is_superseded,
-        not is_duplicate and reason_code is null and not is_superseded as is_clean
+        reason_code is null and not is_superseded as is_clean
     from versioned
 )
 

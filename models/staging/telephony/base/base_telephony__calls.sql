@@ -18,58 +18,65 @@ known_tickets as (
     select ticket_id from {{ ref('stg_crm__tickets') }}
 ),
 
+deduplicated as (
+    -- rule 1: rows with identical raw text in every contract column are one
+    -- row; the extra copies are counted, the first file is kept
+    select
+        {{ contract_column_list('telephony__calls') }},
+        min(source_file) as source_file,
+        count(*) - 1 as duplicate_copies
+    from source
+    group by
+        {{ contract_column_list('telephony__calls') }}
+),
+
 recorded as (
     select
         *,
-        {{ raw_record_json(contract_column_names('telephony__calls')) }} as raw_record
-    from source
-),
-
-duplicates_flagged as (
-    -- rule 1: identical raw text in every contract column = one row;
-    -- every extra copy is a duplicate (the copy from the first file is kept)
-    select
-        *,
-        row_number() over (
-            partition by raw_record
-            order by source_file
-        ) > 1 as is_duplicate
-    from recorded
+        {{ raw_record_json(contract_column_names('telephony__calls')) }} as raw_record,
+        {{ contract_record_key('telephony__calls') }} as record_key
+    from deduplicated
 ),
 
 typed as (
     select
-        duplicates_flagged.source_file,
-        duplicates_flagged.raw_record,
-        md5(duplicates_flagged.raw_record) as raw_record_md5,
-        {{ contract_record_key('telephony__calls', 'duplicates_flagged') }} as record_key,
-        duplicates_flagged.is_duplicate,
-        {{ contract_typed_columns('telephony__calls', 'duplicates_flagged') }}
-    from duplicates_flagged
+        source_file,
+        duplicate_copies,
+        raw_record,
+        md5(raw_record) as raw_record_md5,
+        record_key,
+        {{ contract_typed_columns('telephony__calls') }}
+    from recorded
+),
+
+flagged as (
+    select
+        *,
+        {{ contract_rule_flags('telephony__calls') }}
+    from typed
 ),
 
 validated_legs as (
     -- rule 2: the first failing rule, in the order of docs/design.md
-    -- (every rule but unknown_call_reference, which needs the valid legs)
+    -- (all but unknown_call_reference, which needs the valid legs)
     select
-        typed.*,
+        flagged.*,
         case
-            when typed.is_duplicate then null
             {{ contract_reason_cases() }}
-            when typed.hold_s < 0 or typed.acw_s < 0 then 'negative_duration'
-            when typed.answered_at < typed.enqueued_at then 'impossible_timestamp_order'
-            when typed.ended_at < coalesce(typed.answered_at, typed.enqueued_at) then 'impossible_timestamp_order'
-            when typed.agent_id is not null and known_agents.agent_id is null then 'unknown_agent'
+            when flagged.hold_s < 0 or flagged.acw_s < 0 then 'negative_duration'
+            when flagged.answered_at < flagged.enqueued_at then 'impossible_timestamp_order'
+            when flagged.ended_at < coalesce(flagged.answered_at, flagged.enqueued_at) then 'impossible_timestamp_order'
+            when flagged.agent_id is not null and known_agents.agent_id is null then 'unknown_agent'
         end as leg_reason_code
-    from typed
+    from flagged
     left join known_agents
-        on typed.agent_id = known_agents.agent_id
+        on flagged.agent_id = known_agents.agent_id
 ),
 
 valid_legs as (
     -- legs that pass every other rule: what a root_call_id may point to
     select distinct call_id from validated_legs
-    where not is_duplicate and leg_reason_code is null
+    where leg_reason_code is null
 ),
 
 validated as (
@@ -77,7 +84,6 @@ validated as (
         validated_legs.*,
         case
             when validated_legs.leg_reason_code is not null then validated_legs.leg_reason_code
-            when validated_legs.is_duplicate then null
             when validated_legs.root_call_id is not null and valid_legs.call_id is null
                 then 'unknown_call_reference'
         end as reason_code
@@ -96,20 +102,24 @@ links_checked as (
         on validated.ticket_id = known_tickets.ticket_id
 ),
 
-versioned as (
-    -- rule 3: versions among valid rows; ties go to the smallest md5(raw_record)
+winners as (
+    -- rule 3: legs sharing a call_id: the smallest md5(raw_record) wins
     select
-        *,
-        coalesce(
-            not is_duplicate
-            and reason_code is null
-            and row_number() over (
-                partition by (not is_duplicate and reason_code is null), call_id
-                order by raw_record_md5
-            ) > 1,
-            false
-        ) as is_superseded
+        call_id,
+        min(raw_record_md5) as winner_md5
     from links_checked
+    where reason_code is null
+    group by
+        call_id
+),
+
+versioned as (
+    select
+        links_checked.*,
+        coalesce(links_checked.reason_code is null and links_checked.raw_record_md5 != winners.winner_md5, false) as is_superseded
+    from links_checked
+    left join winners
+        on links_checked.call_id = winners.call_id
 ),
 
 final as (
@@ -120,11 +130,11 @@ final as (
         record_key,
         raw_record,
         raw_record_md5,
-        is_duplicate,
+        duplicate_copies,
         reason_code,
-        not is_duplicate and reason_code is null as is_valid,
+        reason_code is null as is_valid,
         is_superseded,
-        not is_duplicate and reason_code is null and not is_superseded as is_clean
+        reason_code is null and not is_superseded as is_clean
     from versioned
 )
 

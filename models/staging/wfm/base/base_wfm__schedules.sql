@@ -13,65 +13,79 @@ known_agents as (
     where is_valid
 ),
 
+deduplicated as (
+    -- rule 1: rows with identical raw text in every contract column are one
+    -- row; the extra copies are counted, the first file is kept
+    select
+        {{ contract_column_list('wfm__schedules') }},
+        min(source_file) as source_file,
+        count(*) - 1 as duplicate_copies
+    from source
+    group by
+        {{ contract_column_list('wfm__schedules') }}
+),
+
 recorded as (
     select
         *,
-        {{ raw_record_json(contract_column_names('wfm__schedules')) }} as raw_record
-    from source
-),
-
-duplicates_flagged as (
-    -- rule 1: identical raw text in every contract column = one row;
-    -- every extra copy is a duplicate (the copy from the first file is kept)
-    select
-        *,
-        row_number() over (
-            partition by raw_record
-            order by source_file
-        ) > 1 as is_duplicate
-    from recorded
+        {{ raw_record_json(contract_column_names('wfm__schedules')) }} as raw_record,
+        {{ contract_record_key('wfm__schedules') }} as record_key
+    from deduplicated
 ),
 
 typed as (
     select
-        duplicates_flagged.source_file,
-        duplicates_flagged.raw_record,
-        md5(duplicates_flagged.raw_record) as raw_record_md5,
-        {{ contract_record_key('wfm__schedules', 'duplicates_flagged') }} as record_key,
-        duplicates_flagged.is_duplicate,
-        {{ contract_typed_columns('wfm__schedules', 'duplicates_flagged') }}
-    from duplicates_flagged
+        source_file,
+        duplicate_copies,
+        raw_record,
+        md5(raw_record) as raw_record_md5,
+        record_key,
+        {{ contract_typed_columns('wfm__schedules') }}
+    from recorded
+),
+
+flagged as (
+    select
+        *,
+        {{ contract_rule_flags('wfm__schedules') }}
+    from typed
 ),
 
 validated as (
     -- rule 2: the first failing rule, in the order of docs/design.md
     select
-        typed.*,
+        flagged.*,
         case
-            when typed.is_duplicate then null
             {{ contract_reason_cases() }}
-            when typed.shift_end < typed.shift_start then 'negative_duration'
+            when flagged.shift_end < flagged.shift_start then 'negative_duration'
             when known_agents.agent_id is null then 'unknown_agent'
         end as reason_code
-    from typed
+    from flagged
     left join known_agents
-        on typed.agent_id = known_agents.agent_id
+        on flagged.agent_id = known_agents.agent_id
+),
+
+winners as (
+    -- rule 3: shifts sharing (agent_id, shift_start): the smallest md5(raw_record) wins
+    select
+        agent_id,
+        shift_start,
+        min(raw_record_md5) as winner_md5
+    from validated
+    where reason_code is null
+    group by
+        agent_id,
+        shift_start
 ),
 
 versioned as (
-    -- rule 3: versions among valid rows; ties go to the smallest md5(raw_record)
     select
-        *,
-        coalesce(
-            not is_duplicate
-            and reason_code is null
-            and row_number() over (
-                partition by (not is_duplicate and reason_code is null), agent_id, shift_start
-                order by raw_record_md5
-            ) > 1,
-            false
-        ) as is_superseded
+        validated.*,
+        coalesce(validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5, false) as is_superseded
     from validated
+    left join winners
+        on validated.agent_id = winners.agent_id
+        and validated.shift_start = winners.shift_start
 ),
 
 final as (
@@ -81,11 +95,11 @@ final as (
         record_key,
         raw_record,
         raw_record_md5,
-        is_duplicate,
+        duplicate_copies,
         reason_code,
-        not is_duplicate and reason_code is null as is_valid,
+        reason_code is null as is_valid,
         is_superseded,
-        not is_duplicate and reason_code is null and not is_superseded as is_clean
+        reason_code is null and not is_superseded as is_clean
     from versioned
 )
 
