@@ -4,6 +4,7 @@ rows per second and peak memory. A `build` subcommand can sit beside it."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import resource
 import shutil
@@ -29,7 +30,30 @@ def cpu_seconds() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
-@click.group(name="bench")
+class _BenchGroup(click.Group):
+    """`simulate` lives here; other benchmarks (e.g. `build` in ccw.bench_build) are loaded lazily."""
+
+    LAZY = {"build": ("ccw.bench_build", "build")}
+
+    def _lazy(self, name: str) -> click.Command | None:
+        module_name, attr = self.LAZY[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            return None
+        command = getattr(module, attr, None)
+        return command if isinstance(command, click.Command) else None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | {n for n in self.LAZY if self._lazy(n) is not None})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        return self._lazy(name) if name in self.LAZY else None
+
+
+@click.group(name="bench", cls=_BenchGroup)
 def bench() -> None:
     """Benchmarks: simulator speed (and, later, full and incremental builds)."""
 

@@ -182,7 +182,7 @@ def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: 
         peak = max(peak, _rss_tree(proc.pid))
         now = time.perf_counter()
         if now >= next_beat:
-            last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
+            last = re.sub(r"\x1b\[[0-9;]*m", "", next((ln.strip() for ln in reversed(lines) if ln.strip()), ""))
             _say(f"  ... {label}: {now - t0:,.0f} s, memory now {_rss_tree(proc.pid) / 2**30:.2f} GiB"
                  + (f" ({last[:80]})" if last and not stream else ""))
             next_beat = now + heartbeat_s

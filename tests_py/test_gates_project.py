@@ -173,7 +173,7 @@ def test_dbt_docs_generate(demo_raw: Path, demo_warehouse: Path, tmp_path: Path)
     catalog = json.loads((target / "catalog.json").read_text())
     manifest = json.loads((target / "manifest.json").read_text())
     node = catalog["nodes"]["model.contact_center.fct_agent_daily"]
-    assert "fct_rate" in node["columns"]
+    assert "fcr_rate" in node["columns"]
     described = manifest["nodes"]["model.contact_center.fct_agent_daily"]
     assert described["description"].strip()
     assert not catalog.get("errors"), catalog.get("errors")

@@ -544,3 +544,54 @@ def test_refuses_to_overwrite_a_foreign_folder(capsys, tmp_path: Path):
     (tmp_path / "mine.txt").write_text("keep me")
     code, _, err = _ccw(capsys, "simulate", "--out", str(tmp_path), "--days", "1", "--agents", "3")
     assert code != 0 and (tmp_path / "mine.txt").exists() and err.startswith("error:")
+
+
+def test_bench_simulate_reports_speed_and_memory(capsys, tmp_path: Path):
+    code, out, err = _ccw(capsys, "bench", "simulate", "--days", "2", "--agents", "4", "--out", str(tmp_path / "b"))
+    assert code == 0, err
+    for word in ("messages", "call legs", "rows/second", "CPU seconds", "peak RSS"):
+        assert word in out
+
+
+def test_conversation_owner_and_messages_recomputed_from_files(staged: Staging, truth):
+    m = staged.valid["messaging__messages"].drop_duplicates("message_id").copy()
+    for c in ("customer_id", "channel", "event", "sender_type"):
+        m[c] = m[c].str.strip().str.lower() if c != "customer_id" else m[c].str.strip()
+    m = m.sort_values(["customer_id", "channel", "sent_at_utc", "message_id"]).reset_index(drop=True)
+    same = (m["customer_id"] == m["customer_id"].shift()) & (m["channel"] == m["channel"].shift())
+    gap = (m["sent_at_utc"] - m["sent_at_utc"].shift()).dt.total_seconds()
+    m["conv"] = (~same | (gap > 1800) | (m["event"].shift() == "close")).cumsum()
+    first_id = m.groupby("conv")["message_id"].first()
+    am = m[(m["sender_type"] == "agent") & (m["event"] == "message")]
+    per = am.groupby(["conv", "agent_id"]).agg(n=("message_id", "size"), first=("sent_at_utc", "min")).reset_index()
+    per = per.sort_values(["conv", "n", "first"], ascending=[True, False, True]).drop_duplicates("conv")
+    owner = per.set_index("conv")["agent_id"].rename(index=first_id)
+    n_agent = am.groupby("conv").size().rename(index=first_id)
+    con = truth["contacts"]
+    chats = con[con.contact_type == "chat"].set_index("source_ref")
+    assert (chats.owner_agent_id.dropna() == owner.reindex(chats.owner_agent_id.dropna().index)).all()
+    assert set(owner.index) == set(chats.owner_agent_id.dropna().index)
+    assert len(owner) > 100
+    # agent_messages in agent_daily: agent messages of owned conversations, by the conversation's date
+    ad = truth["agent_daily"].set_index(["agent_id", "activity_date"])["agent_messages"]
+    owned = chats.dropna(subset=["owner_agent_id"]).assign(n=n_agent.reindex(chats.dropna(subset=["owner_agent_id"]).index))
+    mine = owned.groupby(["owner_agent_id", "activity_date"])["n"].sum()
+    pd.testing.assert_series_equal(mine.astype(int).sort_index(), ad[ad > 0].sort_index().astype(int),
+                                   check_names=False, check_index_type=False)
+
+
+def test_fcr_and_repeat_flags_follow_the_windows(truth):
+    con = truth["contacts"].copy()
+    con["start"] = pd.to_datetime(con["started_at"])
+    con["end"] = pd.to_datetime(con["ended_at"])
+    week = pd.Timedelta(hours=168)
+    elig = con[con.is_handled & con.customer_id.notna()]
+    by_customer = {k: g for k, g in con[con.customer_id.notna()].groupby("customer_id")}
+    for row in elig.sample(min(300, len(elig)), random_state=1).itertuples():
+        g = by_customer[row.customer_id].drop(index=row.Index)
+        fcr = not ((g.start >= row.end) & (g.start <= row.end + week)).any()
+        h = g[g.is_handled]
+        repeat = ((h.end >= row.start - week) & (h.end <= row.start)).any()
+        assert bool(row.is_fcr) == fcr and bool(row.is_repeat) == repeat, row.source_ref
+    assert con[~con.is_handled].is_fcr.isna().all()
+    assert elig.is_repeat.astype(bool).any() and (~elig.is_fcr.astype(bool)).any()

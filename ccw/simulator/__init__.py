@@ -5,11 +5,13 @@
 `raw-sources.md` describes (messiness included) and `<out>/_ground_truth/`
 (docs/design.md, "Simulator output and ground truth").
 
-Modules: `world` (calendar, roster, customers, shifts), `calls`, `chats`,
+Modules: `config` (parameters, messiness types), `schema` (the raw contract
+as data), `world` (calendar, roster, customers, shifts), `calls`, `chats`,
 `crm`, `wfm` (the clean event model), `contacts` (per-contact summaries),
-`messiness` (junk, noise, duplicates, stale versions), `frame`/`writers`
-(typed rows -> export text -> files), `truth` (ground truth), `runner`
-(the day loop), `cli` (`ccw simulate`).
+`messiness` (junk, noise, duplicates, stale versions), `frame`/`fastfmt`/
+`writers` (typed rows -> export text -> files), `filejob` (one file: messiness
++ rendering + writing, run in worker processes for large runs), `truth`
+(ground truth), `runner` (the day loop), `cli` (`ccw simulate`).
 """
 
 from __future__ import annotations

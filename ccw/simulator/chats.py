@@ -180,8 +180,10 @@ def _summarise(ev: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
     return {"start": start, "end": end, "handled": handled, "owner": owner, "fr": fr, "handle": handle}
 
 
-def generate_chats(world: World, d: int, recent: np.ndarray, last_end: np.ndarray) -> tuple[Frame, Contacts]:
-    """One day of chat events; `last_end[customer-1, channel]` carries the latest conversation end across days."""
+def generate_chats(world: World, d: int, recent: np.ndarray, last_end: np.ndarray) -> tuple[Frame, Contacts, dict[str, np.ndarray]]:
+    """One day of chat events, the day's conversations and their assignments (conversation, agent, replied).
+
+    `last_end[customer-1, channel]` carries the latest conversation end across days."""
     cfg = world.cfg
     rng = world.rng(S_CHATS, d)
     day0 = world.day_start(d)
@@ -262,6 +264,14 @@ def generate_chats(world: World, d: int, recent: np.ndarray, last_end: np.ndarra
     c.is_handled[:] = summ["handled"]
     c.first_response_s[:] = summ["fr"]
     c.handle_s[:] = summ["handle"]
+    am = (ev["sender"] == SND_AGENT) & (ev["event"] == EV_MESSAGE)
+    c.agent_messages[:] = np.bincount(ev_conv[am], minlength=M)
+    c.customer_messages[:] = np.bincount(ev_conv[(ev["sender"] == SND_CUSTOMER) & (ev["event"] == EV_MESSAGE)], minlength=M)
+    # assignments: (conversation, agent) of every assign event; replied = that agent wrote a message in it
+    asg = ev["event"] == EV_ASSIGN
+    akey = np.unique(ev_conv[asg] * 100_000 + ev["agent"][asg])
+    wrote = np.unique(ev_conv[am] * 100_000 + ev["agent"][am])
+    assignments = {"contact": akey // 100_000, "agent": akey % 100_000 + 1, "replied": np.isin(akey, wrote)}
     # ticket on the conversation's last agent message; QA refers to its first agent message
     am = (ev["sender"] == SND_AGENT) & (ev["event"] == EV_MESSAGE)
     last_am = np.full(M, -1)
@@ -287,7 +297,7 @@ def generate_chats(world: World, d: int, recent: np.ndarray, last_end: np.ndarra
         "char_count": ev["char"].astype(np.int64),
         "ticket_id": ticket,
     }
-    return frame, c
+    return frame, c, assignments
 
 
 def _conflicts(cu, ch, start, end, linked, last_end, keep) -> np.ndarray:

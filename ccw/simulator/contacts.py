@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from ccw.simulator.frame import DAY_SEQ
 from ccw.simulator.schema import NULL
 
 CH_PHONE, CH_WEB, CH_APP, CH_SOCIAL = 0, 1, 2, 3  # contact channel codes
@@ -37,6 +38,8 @@ class Contacts:
     qa_ref: np.ndarray  # dayid of a leg / message an evaluator can refer to, NULL if none
     qa_kind: np.ndarray  # 0 call leg, 1 message
     transfers: np.ndarray  # number of transfers (calls)
+    agent_messages: np.ndarray  # agent `message` events (conversations)
+    customer_messages: np.ndarray  # customer `message` events (conversations)
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -59,8 +62,6 @@ def assign_tickets(
     ticket_time: np.ndarray,
 ) -> np.ndarray:
     """Give some handled contacts a ticket; returns the contact indices that got one."""
-    from ccw.simulator.frame import DAY_SEQ
-
     has = c.is_handled & (c.customer > 0) & (rng.random(len(c)) < p_ticket)
     idx = np.flatnonzero(has)
     c.ticket_id[idx] = d * DAY_SEQ + seq_base + np.arange(len(idx))
@@ -81,4 +82,5 @@ def empty_contacts(n: int) -> Contacts:
         wait_s=nan.copy(), handle_s=np.zeros(n), first_response_s=nan.copy(), ticket_id=np.full(n, NULL),
         ticket_at=np.full(n, NULL), category=np.full(n, -1), is_complaint=np.zeros(n, dtype=bool),
         qa_ref=np.full(n, NULL), qa_kind=z.copy(), transfers=z.copy(),
+        agent_messages=z.copy(), customer_messages=z.copy(),
     )

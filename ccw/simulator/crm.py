@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from ccw.simulator.contacts import Contacts
 from ccw.simulator.fastfmt import phones as phone_shapes
-from ccw.simulator.frame import DAY_SEQ, Frame, concat
+from ccw.simulator.frame import DAY_SEQ, Frame, concat, take
 from ccw.simulator.schema import NULL
 from ccw.simulator.world import (
     CITIES, DAY_S, FIRST, HOUR_S, LAST, S_CRM, S_QA, S_ROSTER, S_SURVEY, SITE_TZ, SITES, World,
@@ -38,8 +38,6 @@ def _finish(frame: Frame, world: World, ts_col: str) -> Frame:
     """Attach `_file_day` from a timestamp column and drop rows dated after the period."""
     fd = world.day_of(frame[ts_col])
     keep = np.flatnonzero(frame[ts_col] < world.end_utc)
-    from ccw.simulator.frame import take
-
     frame["_file_day"] = fd
     return take(frame, keep)
 

@@ -250,7 +250,9 @@ class Messer:
         return int(len(rows))
 
     def stale_versions(self, entity: Entity, clean: Frame, rng: np.random.Generator) -> Frame:
-        """Older versions (updated_at a few seconds before a real version, other content): superseded."""
+        """Older versions (updated_at 1-49 s before a real version, other priority/amount): superseded.
+
+        Real versions of one id are at least 60 s apart, so a stale copy never ties with one."""
         n = nrows(clean)
         rate = self.rates["stale_version"]
         if n == 0 or rate <= 0:
@@ -275,9 +277,9 @@ class Messer:
         k = int(rng.binomial(n, rate))
         if k == 0:
             return table, 0
-        idx = rng.choice(n, k, replace=True)
+        idx = rng.choice(n, k, replace=True)  # a row may be copied more than once
         order = np.concatenate([np.arange(n), idx])
-        # interleave the copies at random positions (stable: the original stays first)
+        # each copy lands right after a random row of the file (not necessarily next to its original)
         key = np.concatenate([np.arange(n) * 2, np.sort(rng.integers(0, n, k)) * 2 + 1])
         order = order[np.argsort(key, kind="stable")]
         return table.take(pa.array(order)), k

@@ -82,10 +82,12 @@ class Simulation:
         w = self.world
         recent = np.concatenate(list(self.recent)) if self.recent else np.zeros(0, dtype=np.int64)
         calls, call_contacts = generate_calls(w, d, recent)
-        messages, chat_contacts = generate_chats(w, d, recent, self.last_end)
+        messages, chat_contacts, assignments = generate_chats(w, d, recent, self.last_end)
         contacts = Contacts.concat([call_contacts, chat_contacts])
         if self.truth is not None:
             self.truth.add_contacts(contacts)
+            self.truth.add_assignments(chat_contacts.started_at[assignments["contact"]], assignments["agent"],
+                                       assignments["replied"])
         known = contacts.customer[contacts.customer > 0]
         self.recent.append(np.unique(known))
         calls["_file_day"] = np.full(nrows(calls), d)

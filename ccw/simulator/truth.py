@@ -30,6 +30,7 @@ SERVICE_LEVEL_S = 20
 SHORT_ABANDON_S = 5
 SURVEY_MATCH_S = 24 * 3600
 LATE_GRACE_S = 300
+FCR_WINDOW_S = 168 * 3600
 KEEP = {
     "telephony__calls": ("call_id", "root_call_id", "direction", "queue", "agent_id", "enqueued_at", "answered_at",
                          "ended_at", "hold_s", "acw_s", "disposition"),
@@ -47,6 +48,7 @@ class Truth:
         self.agent_versions = agent_versions
         self.parts: dict[str, list[dict[str, np.ndarray]]] = {k: [] for k in KEEP}
         self.contacts: list[dict[str, np.ndarray]] = []
+        self.assignments: list[dict[str, np.ndarray]] = []
 
     # -- collection --------------------------------------------------------------------------------
     def observe(self, entity: str, clean: Frame) -> None:
@@ -60,7 +62,12 @@ class Truth:
         "queue": np.int8, "started_at": np.int64, "ended_at": np.int64, "is_handled": np.bool_,
         "wait_s": np.float64, "handle_s": np.float64, "first_response_s": np.float64, "ticket_id": np.int64,
         "ticket_at": np.int64, "category": np.int8, "is_complaint": np.bool_,
+        "agent_messages": np.int32, "customer_messages": np.int32,
     }
+
+    def add_assignments(self, started_at: np.ndarray, agent: np.ndarray, replied: np.ndarray) -> None:
+        """Chat assignments: the conversation's start, the assigned agent, whether that agent wrote in it."""
+        self.assignments.append({"day": self._day(started_at), "agent": agent.astype(np.int32), "replied": replied})
 
     def add_contacts(self, c: Contacts) -> None:
         self.contacts.append({k: getattr(c, k).astype(t) for k, t in self.CONTACT_DTYPES.items()})
@@ -107,7 +114,31 @@ class Truth:
         df.loc[~valid_ticket, "ticket_id"] = NULL
         df["is_complaint"] = valid_ticket & df["is_complaint"]
         df["is_presales"] = valid_ticket & (df["category"] == 0)
+        self._fcr(df)
         return df
+
+    @staticmethod
+    def _fcr(df: pd.DataFrame) -> None:
+        """FCR and repeat flags (spec windows, bounds inclusive) for handled contacts of known customers."""
+        cust = df["customer"].to_numpy().astype(np.int64)
+        start = df["started_at"].to_numpy()
+        end = df["ended_at"].to_numpy()
+        handled = df["is_handled"].to_numpy()
+        known = cust > 0
+        eligible = handled & known
+        shift = np.int64(2**33)
+        starts = np.sort(cust[known] * shift + start[known])
+        lo = np.searchsorted(starts, cust * shift + end, "left")
+        hi = np.searchsorted(starts, cust * shift + end + FCR_WINDOW_S, "right")
+        others_after = hi - lo - (start == end).astype(np.int64)  # a zero-length contact finds itself
+        hk = handled & known
+        ends = np.sort(cust[hk] * shift + end[hk])
+        lo = np.searchsorted(ends, cust * shift + start - FCR_WINDOW_S, "left")
+        hi = np.searchsorted(ends, cust * shift + start, "right")
+        others_before = hi - lo - (hk & (start == end)).astype(np.int64)
+        df["fcr_eligible"] = eligible
+        df["is_fcr"] = eligible & (others_after == 0)
+        df["is_repeat"] = eligible & (others_before > 0)
 
     # -- survey attribution ------------------------------------------------------------------------
     def _attribute(self, resp: pd.DataFrame, legs: pd.DataFrame, con: pd.DataFrame) -> pd.DataFrame:
@@ -154,13 +185,12 @@ class Truth:
 
         ad = self.agent_daily(legs, con, resp)
         qd = self.queue_daily(legs)
-        cd = self.contact_rows(con, resp)
         write_csv(pd.DataFrame([{"entity": e, **v} for e, v in counts.items()]), gt / "entity_counts.csv")
         rej = [{"entity": e, "reason_code": r, "rows": n} for e, by in rejected.items() for r, n in sorted(by.items())]
         write_csv(pd.DataFrame(rej, columns=["entity", "reason_code", "rows"]), gt / "rejected_by_reason.csv")
         write_csv(ad, gt / "agent_daily.csv")
         write_csv(qd, gt / "queue_daily.csv")
-        write_csv(cd, gt / "contacts.csv")
+        self.write_contacts(con, resp, gt / "contacts.csv")
         sv = resp
         stats = {
             "responses": int(len(resp)),
@@ -193,17 +223,33 @@ class Truth:
         agg(out, "agent_id", self._day(out["enqueued_at"]), outbound_calls=("one", "sum"))
 
         if len(con):
-            owned = con[con["is_handled"] & (con["owner"] > 0)].copy()
-            owned["one"] = 1
-            owned["chat"] = (owned["kind"] == 1).astype(int)
-            owned["chat_handle"] = np.where(owned["kind"] == 1, owned["handle_s"], 0.0)
-            owned["has_fr"] = (~owned["first_response_s"].isna()).astype(int)
-            owned["fr"] = owned["first_response_s"].fillna(0.0)
-            owned["complaint"] = owned["is_complaint"].astype(int)
-            owned["presales"] = owned["is_presales"].astype(int)
+            sel = con[con["is_handled"] & (con["owner"] > 0)]
+            chat = (sel["kind"] == 1).to_numpy()
+            owned = pd.DataFrame({
+                "owner": sel["owner"].to_numpy(), "day": sel["day"].to_numpy(), "one": np.ones(len(sel), dtype=np.int64),
+                "chat": chat.astype(np.int64), "chat_handle": np.where(chat, sel["handle_s"].to_numpy(), 0.0),
+                "has_fr": sel["first_response_s"].notna().to_numpy().astype(np.int64),
+                "fr": sel["first_response_s"].fillna(0.0).to_numpy(),
+                "complaint": sel["is_complaint"].to_numpy().astype(np.int64),
+                "presales": sel["is_presales"].to_numpy().astype(np.int64),
+                "agent_msgs": np.where(chat, sel["agent_messages"].to_numpy(), 0).astype(np.int64),
+                "customer_msgs": np.where(chat, sel["customer_messages"].to_numpy(), 0).astype(np.int64),
+                "fcr_eligible": sel["fcr_eligible"].to_numpy().astype(np.int64),
+                "fcr": sel["is_fcr"].to_numpy().astype(np.int64),
+                "repeat": sel["is_repeat"].to_numpy().astype(np.int64),
+            })
+            del sel
             agg(owned, "owner", owned["day"].to_numpy(), contacts_owned=("one", "sum"), chats_handled=("chat", "sum"),
                 handle_s_sum_chats=("chat_handle", "sum"), first_responses=("has_fr", "sum"),
-                first_response_s_sum=("fr", "sum"), complaints=("complaint", "sum"), presales_contacts=("presales", "sum"))
+                first_response_s_sum=("fr", "sum"), complaints=("complaint", "sum"), presales_contacts=("presales", "sum"),
+                agent_messages=("agent_msgs", "sum"), customer_messages=("customer_msgs", "sum"),
+                fcr_eligible_contacts=("fcr_eligible", "sum"), fcr_contacts=("fcr", "sum"),
+                repeat_contacts=("repeat", "sum"))
+            if self.assignments:
+                asg = pd.DataFrame({k: np.concatenate([a[k] for a in self.assignments]) for k in ("day", "agent", "replied")})
+                asg["one"] = 1
+                asg["replied"] = asg["replied"].astype(np.int64)
+                agg(asg, "agent", asg["day"].to_numpy(), chats_assigned=("one", "sum"), chats_replied=("replied", "sum"))
             # surveys: the counting response, for the owner on the contact's activity date
             if len(resp):
                 cnt = resp[resp["is_counting"]].copy()
@@ -317,12 +363,35 @@ class Truth:
         g.insert(1, "activity_date", self._date_str(g.pop("day").to_numpy()))
         return g[cols]
 
-    def contact_rows(self, con: pd.DataFrame, resp: pd.DataFrame) -> pa.Table:
-        """contacts.csv as an Arrow table (no Python string objects: it can hold millions of rows)."""
+    CONTACT_CHUNK = 500_000
+
+    def write_contacts(self, con: pd.DataFrame, resp: pd.DataFrame, path: Path) -> None:
+        """contacts.csv, sorted by (contact_type, source_ref), written in chunks (bounded memory)."""
         if not len(con):
-            return pa.table({"contact_type": pa.array([], pa.string()), "source_ref": pa.array([], pa.string())})
+            write_csv(pd.DataFrame(columns=["contact_type", "source_ref"]), path)
+            return
+        scores = {}
+        for survey, name in ((0, "csat_score"), (1, "nps_score")):
+            col = np.full(len(con), np.nan)
+            if len(resp):
+                c = resp[resp["is_counting"] & (resp["survey"] == survey)]
+                col[c["contact"].to_numpy()] = c["score"].to_numpy()
+            scores[name] = col
         order = np.lexsort((con["source_ref"].to_numpy(), con["kind"].to_numpy()))
-        con = con.iloc[order].reset_index(drop=True)
+        writer = None
+        try:
+            for i in range(0, len(order), self.CONTACT_CHUNK):
+                idx = order[i:i + self.CONTACT_CHUNK]
+                table = self._contact_table(con.iloc[idx], {k: v[idx] for k, v in scores.items()})
+                if writer is None:
+                    writer = pcsv.CSVWriter(path, table.schema, write_options=pcsv.WriteOptions(quoting_style="needed"))
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    def _contact_table(self, con: pd.DataFrame, scores: dict[str, np.ndarray]) -> pa.Table:
+        """One chunk of contacts.csv as an Arrow table (no Python string objects)."""
         r = self.world.render
         kind = con["kind"].to_numpy()
         is_call = pa.array(kind == 0)
@@ -350,14 +419,10 @@ class Truth:
             "wait_s": pa.array(con["wait_s"].to_numpy(), from_pandas=True),
             "handle_s": pa.array(np.where(handled, con["handle_s"].to_numpy(), np.nan), from_pandas=True),
             "first_response_s": pa.array(con["first_response_s"].to_numpy(), from_pandas=True),
+            "is_fcr": pa.array(con["is_fcr"].to_numpy(), mask=~con["fcr_eligible"].to_numpy()),
+            "is_repeat": pa.array(con["is_repeat"].to_numpy(), mask=~con["fcr_eligible"].to_numpy()),
         }
-        inverse = np.empty(len(order), dtype=np.int64)
-        inverse[order] = np.arange(len(order))
-        for survey, name in ((0, "csat_score"), (1, "nps_score")):
-            col = np.full(len(con), np.nan)
-            if len(resp):
-                c = resp[resp["is_counting"] & (resp["survey"] == survey)]
-                col[inverse[c["contact"].to_numpy()]] = c["score"].to_numpy()
+        for name, col in scores.items():
             cols[name] = pa.array(col, from_pandas=True)
         cat = con["category"].to_numpy()
         cols["category"] = pa.array(CATEGORIES).take(pa.array(np.maximum(cat, 0), mask=tid == NULL))
