@@ -3,7 +3,7 @@ voicemail, transfers (legs sharing a root_call_id) and outbound calls."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -34,14 +34,18 @@ class Legs:
     hold: np.ndarray
     acw: np.ndarray
     disp: np.ndarray
-    seq: np.ndarray = None  # type: ignore[assignment]
+    seq: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # set once all generations exist
 
 
 def _talk(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.clip(rng.lognormal(np.log(210), 0.65, n), 15, 3600).astype(np.int64)
 
 
-def _serve(rng, world: World, duty, d: int, contact, queue, enq, mean_wait, staffed, patience) -> Legs:
+def _serve(rng: np.random.Generator, world: World, duty: tuple[np.ndarray, np.ndarray, np.ndarray], d: int,
+           contact: np.ndarray, queue: np.ndarray, enq: np.ndarray, mean_wait: np.ndarray, staffed: np.ndarray,
+           patience: np.ndarray) -> Legs:
+    """Legs entering queues at `enq`: answered when the wait beats the caller's patience, else
+    abandoned (or voicemail after 3 minutes); answered legs get an agent on duty, talk, hold and ACW."""
     n = len(enq)
     wait = np.where(staffed, rng.exponential(1.0, n) * mean_wait, np.inf)
     answered = wait <= patience

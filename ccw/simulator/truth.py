@@ -42,6 +42,13 @@ KEEP = {
 STATE_NAMES = ("available", "on_contact", "acw", "break", "offline")
 
 
+def _compact(values: np.ndarray) -> np.ndarray:
+    """Small integer columns (codes, seconds) stored as int32: the truth keeps every leg and state."""
+    if values.dtype == np.int64 and len(values) and values.min() > -(2**31) and values.max() < 2**31:
+        return values.astype(np.int32)
+    return values.copy()
+
+
 class Truth:
     def __init__(self, world: World, agent_versions: tuple[np.ndarray, np.ndarray, np.ndarray]):
         self.world = world
@@ -54,7 +61,7 @@ class Truth:
     def observe(self, entity: str, clean: Frame) -> None:
         cols = KEEP.get(entity)
         if cols and clean:
-            self.parts[entity].append({c: np.asarray(clean[c]) for c in cols})
+            self.parts[entity].append({c: _compact(np.asarray(clean[c])) for c in cols})
 
     # compact storage of what the ground truth needs per contact (millions of contacts at scale)
     CONTACT_DTYPES = {
@@ -156,7 +163,7 @@ class Truth:
         if len(fb) and len(con):
             cand = pd.DataFrame({"customer_id": con["customer"], "kind": con["kind"], "c_start": con["started_at"],
                                  "c_end": con["ended_at"], "c_idx": np.arange(len(con))})
-            cand = cand[cand["customer_id"] > 0]
+            cand = cand[cand["customer_id"].isin(np.unique(fb["customer_id"].to_numpy()))]  # only the customers asked for
             m = fb[["response_id", "customer_id", "channel", "sent_at"]].merge(
                 cand, left_on=["customer_id", "channel"], right_on=["customer_id", "kind"], how="inner")
             m = m[(m["c_end"] >= m["sent_at"] - SURVEY_MATCH_S) & (m["c_end"] <= m["sent_at"])]

@@ -233,11 +233,12 @@
 {%- endmacro %}
 
 {#- A native Parquet value as the text a CSV export of that system holds:
-    naive timestamps are the system's wall time, zoned ones instants. -#}
+    naive timestamps are the system's wall time, zoned ones instants; an empty
+    string is null, as an empty CSV field is. -#}
 {% macro parquet_value_as_raw_text(expr, duckdb_type, contract_type, system) -%}
     {%- set t = duckdb_type | upper -%}
     {%- if t == 'VARCHAR' -%}
-        {{ expr }}
+        nullif({{ expr }}, '')
     {%- elif t.startswith('TIMESTAMP') -%}
         {%- set zoned = 'WITH TIME ZONE' in t -%}
         {%- if contract_type == 'date' -%}

@@ -1,12 +1,16 @@
 with
 
 raw_crm__agents as (
-    select 'crm__agents' as entity, count(*) as raw_rows
+    select
+        'crm__agents' as entity,
+        count(*) as raw_rows
     from {{ source('crm', 'agents') }}
 ),
 
 clean_crm__agents as (
-    select 'crm__agents' as entity, count(*) as clean_rows
+    select
+        'crm__agents' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_crm__agents') }}
 ),
 
@@ -19,12 +23,16 @@ flags_crm__agents as (
 ),
 
 raw_crm__customers as (
-    select 'crm__customers' as entity, count(*) as raw_rows
+    select
+        'crm__customers' as entity,
+        count(*) as raw_rows
     from {{ source('crm', 'customers') }}
 ),
 
 clean_crm__customers as (
-    select 'crm__customers' as entity, count(*) as clean_rows
+    select
+        'crm__customers' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_crm__customers') }}
 ),
 
@@ -37,12 +45,16 @@ flags_crm__customers as (
 ),
 
 raw_crm__tickets as (
-    select 'crm__tickets' as entity, count(*) as raw_rows
+    select
+        'crm__tickets' as entity,
+        count(*) as raw_rows
     from {{ source('crm', 'tickets') }}
 ),
 
 clean_crm__tickets as (
-    select 'crm__tickets' as entity, count(*) as clean_rows
+    select
+        'crm__tickets' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_crm__tickets') }}
 ),
 
@@ -55,12 +67,16 @@ flags_crm__tickets as (
 ),
 
 raw_crm__orders as (
-    select 'crm__orders' as entity, count(*) as raw_rows
+    select
+        'crm__orders' as entity,
+        count(*) as raw_rows
     from {{ source('crm', 'orders') }}
 ),
 
 clean_crm__orders as (
-    select 'crm__orders' as entity, count(*) as clean_rows
+    select
+        'crm__orders' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_crm__orders') }}
 ),
 
@@ -73,12 +89,16 @@ flags_crm__orders as (
 ),
 
 raw_crm__qa_evaluations as (
-    select 'crm__qa_evaluations' as entity, count(*) as raw_rows
+    select
+        'crm__qa_evaluations' as entity,
+        count(*) as raw_rows
     from {{ source('crm', 'qa_evaluations') }}
 ),
 
 clean_crm__qa_evaluations as (
-    select 'crm__qa_evaluations' as entity, count(*) as clean_rows
+    select
+        'crm__qa_evaluations' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_crm__qa_evaluations') }}
 ),
 
@@ -91,12 +111,16 @@ flags_crm__qa_evaluations as (
 ),
 
 raw_telephony__calls as (
-    select 'telephony__calls' as entity, count(*) as raw_rows
+    select
+        'telephony__calls' as entity,
+        count(*) as raw_rows
     from {{ source('telephony', 'calls') }}
 ),
 
 clean_telephony__calls as (
-    select 'telephony__calls' as entity, count(*) as clean_rows
+    select
+        'telephony__calls' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_telephony__calls') }}
 ),
 
@@ -109,12 +133,16 @@ flags_telephony__calls as (
 ),
 
 raw_messaging__messages as (
-    select 'messaging__messages' as entity, count(*) as raw_rows
+    select
+        'messaging__messages' as entity,
+        count(*) as raw_rows
     from {{ source('messaging', 'messages') }}
 ),
 
 clean_messaging__messages as (
-    select 'messaging__messages' as entity, count(*) as clean_rows
+    select
+        'messaging__messages' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_messaging__messages') }}
 ),
 
@@ -127,12 +155,16 @@ flags_messaging__messages as (
 ),
 
 raw_survey__responses as (
-    select 'survey__responses' as entity, count(*) as raw_rows
+    select
+        'survey__responses' as entity,
+        count(*) as raw_rows
     from {{ source('survey', 'responses') }}
 ),
 
 clean_survey__responses as (
-    select 'survey__responses' as entity, count(*) as clean_rows
+    select
+        'survey__responses' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_survey__responses') }}
 ),
 
@@ -145,12 +177,16 @@ flags_survey__responses as (
 ),
 
 raw_wfm__schedules as (
-    select 'wfm__schedules' as entity, count(*) as raw_rows
+    select
+        'wfm__schedules' as entity,
+        count(*) as raw_rows
     from {{ source('wfm', 'schedules') }}
 ),
 
 clean_wfm__schedules as (
-    select 'wfm__schedules' as entity, count(*) as clean_rows
+    select
+        'wfm__schedules' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_wfm__schedules') }}
 ),
 
@@ -163,12 +199,16 @@ flags_wfm__schedules as (
 ),
 
 raw_wfm__agent_states as (
-    select 'wfm__agent_states' as entity, count(*) as raw_rows
+    select
+        'wfm__agent_states' as entity,
+        count(*) as raw_rows
     from {{ source('wfm', 'agent_states') }}
 ),
 
 clean_wfm__agent_states as (
-    select 'wfm__agent_states' as entity, count(*) as clean_rows
+    select
+        'wfm__agent_states' as entity,
+        count(*) as clean_rows
     from {{ ref('stg_wfm__agent_states') }}
 ),
 

@@ -71,11 +71,15 @@ winners as (
 versioned as (
     select
         validated.*,
-        coalesce(validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5, false) as is_superseded
+        coalesce(
+            validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5,
+            false
+        ) as is_superseded
     from validated
     left join winners
-        on validated.customer_id = winners.customer_id
-        and validated.updated_at = winners.updated_at
+        on
+            validated.customer_id = winners.customer_id
+            and validated.updated_at = winners.updated_at
 ),
 
 final as (

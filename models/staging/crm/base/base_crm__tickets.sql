@@ -102,7 +102,10 @@ winners as (
 versioned as (
     select
         validated.*,
-        coalesce(validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5, false) as is_superseded
+        coalesce(
+            validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5,
+            false
+        ) as is_superseded
     from validated
     left join winners
         on validated.ticket_id = winners.ticket_id

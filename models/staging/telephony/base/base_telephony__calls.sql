@@ -116,7 +116,10 @@ winners as (
 versioned as (
     select
         links_checked.*,
-        coalesce(links_checked.reason_code is null and links_checked.raw_record_md5 != winners.winner_md5, false) as is_superseded
+        coalesce(
+            links_checked.reason_code is null and links_checked.raw_record_md5 != winners.winner_md5,
+            false
+        ) as is_superseded
     from links_checked
     left join winners
         on links_checked.call_id = winners.call_id

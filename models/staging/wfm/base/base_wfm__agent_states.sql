@@ -81,11 +81,15 @@ winners as (
 versioned as (
     select
         validated.*,
-        coalesce(validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5, false) as is_superseded
+        coalesce(
+            validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5,
+            false
+        ) as is_superseded
     from validated
     left join winners
-        on validated.agent_id = winners.agent_id
-        and validated.started_at = winners.started_at
+        on
+            validated.agent_id = winners.agent_id
+            and validated.started_at = winners.started_at
 ),
 
 final as (
