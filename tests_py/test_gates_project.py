@@ -141,21 +141,31 @@ def test_lint_error_fails_the_lint_gate(tmp_path: Path) -> None:
         "    , 2 second_id\n"
         "FROM (select 1) as t\n"
     )
+    # a model dbt cannot compile is a failure too, never a silently skipped file
+    boom = project / "models" / "intermediate" / "int_uncompilable.sql"
+    boom.write_text('{% if execute %}{{ exceptions.raise_compiler_error("boom") }}{% endif %}\nselect 1 as x\n')
     proc = subprocess.run(
-        [sys.executable, "-m", "ccw.checks.lint", "--project-dir", str(project), "models/intermediate/int_badly_formatted.sql"],
+        [
+            sys.executable, "-m", "ccw.checks.lint", "--project-dir", str(project),
+            "models/intermediate/int_badly_formatted.sql", "models/intermediate/int_uncompilable.sql",
+        ],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         timeout=900,
-    )
+    )  # fmt: skip
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
+    assert "Traceback" not in proc.stdout
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("models/intermediate/int_badly_formatted.sql:")]
     codes = {ln.split()[1] for ln in lines}
     assert "CP01" in codes, out  # upper-case keywords
     assert "LT04" in codes, out  # leading comma
     assert "AL02" in codes, out  # implicit column alias
-    assert "violations in 1 of 1 files" in proc.stdout
+    assert any(
+        ln.startswith("models/intermediate/int_uncompilable.sql:") and "boom" in ln for ln in proc.stdout.splitlines()
+    ), out
+    assert "violations in 2 of 2 files" in proc.stdout, out
 
 
 # ----------------------------------------------------------------- dbt docs

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -45,6 +45,7 @@ class LintResult:
     files: int
     seconds: float
     stderr: str
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -117,14 +118,17 @@ def run_lint(
                     int(v.get("start_line_no") or v.get("line_no") or 0),
                     int(v.get("start_line_pos") or v.get("line_pos") or 0),
                     str(v.get("code", "?")),
-                    str(v.get("description", "")),
+                    " ".join(str(v.get("description", "")).split()),
                 )
             )
-    return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:])
+    # files the templater skipped (disabled models, ...): said, never hidden
+    skipped = [ln.strip() for ln in proc.stderr.splitlines() if "Skipped file" in ln]
+    return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:], skipped)
 
 
 def summarize(result: LintResult) -> str:
     lines = [str(v) for v in result.violations]
+    lines.extend(f"note: {ln}" for ln in result.skipped)
     by_code: dict[str, int] = {}
     for v in result.violations:
         by_code[v.code] = by_code.get(v.code, 0) + 1
