@@ -42,7 +42,7 @@ def publish_build(
     raw_dir = Path(raw_dir).resolve()
     warehouse = Path(warehouse).resolve()
     if not raw_dir.is_dir():
-        raise CcwError(f"raw folder {raw_dir} does not exist", "RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
+        raise CcwError(f"raw folder {raw_dir} does not exist", "--raw-dir/RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     side = building_path(warehouse)
     for leftover in (side, side.with_name(side.name + ".wal")):
@@ -74,6 +74,8 @@ def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select
     raw = resolve(raw_dir) if raw_dir else default_raw_dir()
     wh = resolve(warehouse) if warehouse else default_warehouse_path()
     extra = ["--select", select] if select else []
+    if not raw.is_dir():
+        raise CcwError(f"raw folder {raw} does not exist", "--raw-dir/RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
     click.echo(f"building {wh} from {raw} ...", err=True)
     seconds = publish_build(raw, wh, extra, full_refresh=full_refresh, stream=not quiet)
     click.echo(f"published {wh} in {seconds:.1f}s", err=True)

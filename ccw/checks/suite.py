@@ -103,7 +103,7 @@ class TableSpec:
 
 
 def table_specs() -> list[TableSpec]:
-    team_measures = [c for c in AGENT_MEASURES]
+    team_measures = list(AGENT_MEASURES)
     return [
         TableSpec(
             "marts", "fct_agent_daily",
