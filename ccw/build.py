@@ -1,9 +1,9 @@
 """`ccw build`: run `dbt build` and publish the warehouse file atomically.
 
 Readers (BI tools, analysts) open the published file read-only. The build
-never writes to that file: it writes a sibling `<name>.building.duckdb`
-(a copy of the published file when one exists, so incremental models keep
-their state), and when the build has succeeded it is renamed over the
+never writes to that file: it writes a side file
+(`.building/<name>` beside it: a copy of the published file when one exists,
+so incremental models keep their state), and when the build has succeeded it is renamed over the
 published file with one atomic `os.replace`. A reader that had the old file
 open keeps reading the old, complete tables; a new reader gets the new ones.
 A failed build leaves the published file untouched.
@@ -26,7 +26,10 @@ from ccw.paths import warehouse_path as default_warehouse_path
 
 
 def building_path(published: Path) -> Path:
-    return published.with_name(published.stem + ".building" + published.suffix)
+    """The side file: same file name (so DuckDB's catalog name, which views and
+    the semantic manifest use, is the same), in a sibling folder of the same
+    file system (so the final rename is atomic)."""
+    return published.parent / ".building" / published.name
 
 
 def publish_build(
@@ -45,6 +48,7 @@ def publish_build(
         raise CcwError(f"raw folder {raw_dir} does not exist", "--raw-dir/RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     side = building_path(warehouse)
+    side.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (side, side.with_name(side.name + ".wal")):
         if leftover.exists():
             leftover.unlink()
