@@ -18,7 +18,7 @@
     {% set contract = {
         'crm__agents': {
             'system': 'crm', 'entity': 'agents',
-            'key': ['agent_id', 'updated_at'], 'loaded_at': 'updated_at',
+            'key': ['agent_id', 'updated_at'], 'scope': ['agent_id'], 'loaded_at': 'updated_at',
             'columns': [
                 {'name': 'agent_id', 'type': 'id', 'required': true},
                 {'name': 'full_name', 'type': 'str', 'required': false, 'pii': true},
@@ -33,7 +33,7 @@
         },
         'crm__customers': {
             'system': 'crm', 'entity': 'customers',
-            'key': ['customer_id', 'updated_at'], 'loaded_at': 'updated_at',
+            'key': ['customer_id', 'updated_at'], 'scope': ['customer_id'], 'loaded_at': 'updated_at',
             'columns': [
                 {'name': 'customer_id', 'type': 'id', 'required': true},
                 {'name': 'full_name', 'type': 'str', 'required': false, 'pii': true},

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 with
 
 base_crm__agents as (

@@ -1,10 +1,12 @@
+{{ config(materialized='table') }}
+
 with
 
 raw_crm__agents as (
     select
         'crm__agents' as entity,
         count(*) as raw_rows
-    from {{ source('crm', 'agents') }}
+    from {{ ref('base_crm__agents_parsed') }}
 ),
 
 clean_crm__agents as (
@@ -26,7 +28,7 @@ raw_crm__customers as (
     select
         'crm__customers' as entity,
         count(*) as raw_rows
-    from {{ source('crm', 'customers') }}
+    from {{ ref('base_crm__customers_parsed') }}
 ),
 
 clean_crm__customers as (
@@ -48,7 +50,7 @@ raw_crm__tickets as (
     select
         'crm__tickets' as entity,
         count(*) as raw_rows
-    from {{ source('crm', 'tickets') }}
+    from {{ ref('base_crm__tickets_parsed') }}
 ),
 
 clean_crm__tickets as (
@@ -70,7 +72,7 @@ raw_crm__orders as (
     select
         'crm__orders' as entity,
         count(*) as raw_rows
-    from {{ source('crm', 'orders') }}
+    from {{ ref('base_crm__orders_parsed') }}
 ),
 
 clean_crm__orders as (
@@ -92,7 +94,7 @@ raw_crm__qa_evaluations as (
     select
         'crm__qa_evaluations' as entity,
         count(*) as raw_rows
-    from {{ source('crm', 'qa_evaluations') }}
+    from {{ ref('base_crm__qa_evaluations_parsed') }}
 ),
 
 clean_crm__qa_evaluations as (
@@ -114,7 +116,7 @@ raw_telephony__calls as (
     select
         'telephony__calls' as entity,
         count(*) as raw_rows
-    from {{ source('telephony', 'calls') }}
+    from {{ ref('base_telephony__calls_parsed') }}
 ),
 
 clean_telephony__calls as (
@@ -136,7 +138,7 @@ raw_messaging__messages as (
     select
         'messaging__messages' as entity,
         count(*) as raw_rows
-    from {{ source('messaging', 'messages') }}
+    from {{ ref('base_messaging__messages_parsed') }}
 ),
 
 clean_messaging__messages as (
@@ -158,7 +160,7 @@ raw_survey__responses as (
     select
         'survey__responses' as entity,
         count(*) as raw_rows
-    from {{ source('survey', 'responses') }}
+    from {{ ref('base_survey__responses_parsed') }}
 ),
 
 clean_survey__responses as (
@@ -180,7 +182,7 @@ raw_wfm__schedules as (
     select
         'wfm__schedules' as entity,
         count(*) as raw_rows
-    from {{ source('wfm', 'schedules') }}
+    from {{ ref('base_wfm__schedules_parsed') }}
 ),
 
 clean_wfm__schedules as (
@@ -202,7 +204,7 @@ raw_wfm__agent_states as (
     select
         'wfm__agent_states' as entity,
         count(*) as raw_rows
-    from {{ source('wfm', 'agent_states') }}
+    from {{ ref('base_wfm__agent_states_parsed') }}
 ),
 
 clean_wfm__agent_states as (

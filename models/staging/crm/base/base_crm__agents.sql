@@ -1,100 +1,15 @@
-with
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='scope_key',
+    on_schema_change='fail',
+) }}
 
-source as (
-    select
-        {{ contract_column_list('crm__agents') }},
-        source_file
-    from {{ source('crm', 'agents') }}
-),
-
-deduplicated as (
-    -- rule 1: rows with identical raw text in every contract column are one
-    -- row; the extra copies are counted, the first file is kept
-    select
-        {{ contract_column_list('crm__agents') }},
-        min(source_file) as source_file,
-        count(*) - 1 as duplicate_copies
-    from source
-    group by
-        {{ contract_column_list('crm__agents') }}
-),
-
-recorded as (
-    select
-        *,
-        {{ raw_record_json(contract_column_names('crm__agents')) }} as raw_record,
-        {{ contract_record_key('crm__agents') }} as record_key
-    from deduplicated
-),
-
-typed as (
-    select
-        source_file,
-        duplicate_copies,
-        raw_record,
-        md5(raw_record) as raw_record_md5,
-        record_key,
-        {{ contract_typed_columns('crm__agents') }}
-    from recorded
-),
-
-flagged as (
-    select
-        *,
-        {{ contract_rule_flags('crm__agents') }}
-    from typed
-),
-
-validated as (
-    -- rule 2: the first failing rule, in the order of docs/design.md
-    select
-        flagged.*,
-        case
-            {{ contract_reason_cases() }}
-        end as reason_code
-    from flagged
-),
-
-winners as (
-    -- rule 3: versions of an agent tied on updated_at: the smallest md5(raw_record) wins
-    select
-        agent_id,
-        updated_at,
-        min(raw_record_md5) as winner_md5
-    from validated
-    where reason_code is null
-    group by
-        agent_id,
-        updated_at
-),
-
-versioned as (
-    select
-        validated.*,
-        coalesce(
-            validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5,
-            false
-        ) as is_superseded
-    from validated
-    left join winners
-        on
-            validated.agent_id = winners.agent_id
-            and validated.updated_at = winners.updated_at
-),
-
-final as (
-    select
-        {{ contract_column_list('crm__agents') }},
-        source_file,
-        record_key,
-        raw_record,
-        raw_record_md5,
-        duplicate_copies,
-        reason_code,
-        reason_code is null as is_valid,
-        is_superseded,
-        reason_code is null and not is_superseded as is_clean
-    from versioned
-)
-
-select * from final
+{#- One row per distinct raw record of crm__agents: duplicates counted, references
+    checked, links resolved, versions decided (macros/raw/staging_layers.sql). -#}
+{{ staging_resolved_rows(
+    'crm__agents',
+    parsed=ref('base_crm__agents_parsed'),
+    versioning='history',
+    impact_date=reporting_date('updated_at'),
+) }}

@@ -1,110 +1,18 @@
-with
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='scope_key',
+    on_schema_change='fail',
+) }}
 
-source as (
-    select
-        {{ contract_column_list('wfm__agent_states') }},
-        source_file
-    from {{ source('wfm', 'agent_states') }}
-),
-
-known_agents as (
-    -- the roster: every valid version of every agent
-    select distinct agent_id from {{ ref('base_crm__agents') }}
-    where is_valid
-),
-
-deduplicated as (
-    -- rule 1: rows with identical raw text in every contract column are one
-    -- row; the extra copies are counted, the first file is kept
-    select
-        {{ contract_column_list('wfm__agent_states') }},
-        min(source_file) as source_file,
-        count(*) - 1 as duplicate_copies
-    from source
-    group by
-        {{ contract_column_list('wfm__agent_states') }}
-),
-
-recorded as (
-    select
-        *,
-        {{ raw_record_json(contract_column_names('wfm__agent_states')) }} as raw_record,
-        {{ contract_record_key('wfm__agent_states') }} as record_key
-    from deduplicated
-),
-
-typed as (
-    select
-        source_file,
-        duplicate_copies,
-        raw_record,
-        md5(raw_record) as raw_record_md5,
-        record_key,
-        {{ contract_typed_columns('wfm__agent_states') }}
-    from recorded
-),
-
-flagged as (
-    select
-        *,
-        {{ contract_rule_flags('wfm__agent_states') }}
-    from typed
-),
-
-validated as (
-    -- rule 2: the first failing rule, in the order of docs/design.md
-    select
-        flagged.*,
-        case
-            {{ contract_reason_cases() }}
-            when flagged.ended_at < flagged.started_at then 'negative_duration'
-            when known_agents.agent_id is null then 'unknown_agent'
-        end as reason_code
-    from flagged
-    left join known_agents
-        on flagged.agent_id = known_agents.agent_id
-),
-
-winners as (
-    -- rule 3: states sharing (agent_id, started_at): the smallest md5(raw_record) wins
-    select
-        agent_id,
-        started_at,
-        min(raw_record_md5) as winner_md5
-    from validated
-    where reason_code is null
-    group by
-        agent_id,
-        started_at
-),
-
-versioned as (
-    select
-        validated.*,
-        coalesce(
-            validated.reason_code is null and validated.raw_record_md5 != winners.winner_md5,
-            false
-        ) as is_superseded
-    from validated
-    left join winners
-        on
-            validated.agent_id = winners.agent_id
-            and validated.started_at = winners.started_at
-),
-
-final as (
-    select
-        {{ contract_column_list('wfm__agent_states') }},
-        source_file,
-        record_key,
-        raw_record,
-        raw_record_md5,
-        duplicate_copies,
-        reason_code,
-        reason_code is null as is_valid,
-        is_superseded,
-        reason_code is null and not is_superseded as is_clean
-    from versioned
-)
-
-select * from final
+{#- One row per distinct raw record of wfm__agent_states: duplicates counted, references
+    checked, links resolved, versions decided (macros/raw/staging_layers.sql). -#}
+{{ staging_resolved_rows(
+    'wfm__agent_states',
+    parsed=ref('base_wfm__agent_states_parsed'),
+    references=[
+        {'column': 'agent_id', 'relation': ref('base_crm__agents'), 'target': 'agent_id', 'reason': 'unknown_agent'},
+    ],
+    versioning='event',
+    impact_date=reporting_date('started_at'),
+) }}
