@@ -1,7 +1,25 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    window_column='conversation_started_at',
+    window_kind='timestamp',
+    on_schema_change='fail',
+) }}
+
 with
 
 messages as (
     select * from {{ ref('stg_messaging__messages') }}
+    {%- if is_incremental() %}
+    -- incremental: the load window plus one session gap before it, enough to
+    -- tell whether a message on or after the window start opens a
+    -- conversation (conversations that start earlier are kept as they are)
+    where sent_at >= {{ dbt.dateadd(
+        'minute',
+        -1 * var('session_gap_minutes'),
+        reporting_midnight_utc("date '" ~ load_window_start_date() ~ "'"),
+    ) }}
+    {%- endif %}
 ),
 
 messages_ordered as (
@@ -47,6 +65,9 @@ first_messages as (
             partition by customer_id, channel, session_number
             order by sent_at, message_id
         ) as first_message_id,
+        min(sent_at) over (
+            partition by customer_id, channel, session_number
+        ) as conversation_started_at,
         row_number() over (
             partition by customer_id, channel, session_number
             order by sent_at, message_id
@@ -61,6 +82,7 @@ final as (
         event_seq,
         is_conversation_start,
         first_message_id,
+        conversation_started_at,
         channel,
         customer_id,
         sender_type,
@@ -73,3 +95,8 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+-- incremental: only the rows of the load window (macros/incremental.sql)
+where {{ load_window_predicate() }}
+{%- endif %}
+-- depends_on: {{ ref('int_load_window') }}

@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    window_column='activity_date',
+    window_kind='date',
+    window_keeps_final=true,
+    on_schema_change='fail',
+) }}
+
 {#- Agent-day KPI fact: one CTE per measure family, a spine of active days, rates in `final`. -#}
 {%- set late_data_days = var('late_data_days', 3) -%}
 
@@ -528,3 +537,8 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+-- incremental: only the rows of the load window (macros/incremental.sql)
+where {{ load_window_predicate() }}
+{%- endif %}
+-- depends_on: {{ ref('int_load_window') }}
