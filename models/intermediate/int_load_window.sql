@@ -19,11 +19,89 @@ changed_{{ entity }} as (
 ),
 
 {% endfor %}
+customer_versions as (
+    select
+        customer_id,
+        phone_normalized,
+        changed_in = '{{ invocation_id }}' as is_changed
+    from {{ ref('base_crm__customers') }}
+    where is_valid
+),
+
+changed_customers as (
+    -- customers with a version changed by this invocation, and whether the
+    -- change can move a call to or from them: a new customer, or one whose
+    -- versions do not all share one phone
+    select
+        customer_id,
+        bool_and(is_changed) or count(distinct coalesce(phone_normalized, '')) > 1 as can_move_calls
+    from customer_versions
+    where customer_id in (select customer_id from customer_versions where is_changed)
+    group by customer_id
+),
+
+shared_phones as (
+    select phone_normalized
+    from customer_versions
+    where phone_normalized is not null
+    group by phone_normalized
+    having count(distinct customer_id) > 1
+),
+
+changed_customer_phones as (
+    -- matching a call to a customer uses the current versions' phones (spec):
+    -- a changed customer can move the calls from its numbers (any date) when
+    -- it is new, its phone changed, or another customer shares the number
+    select distinct customer_versions.phone_normalized
+    from customer_versions
+    inner join changed_customers
+        on customer_versions.customer_id = changed_customers.customer_id
+    where
+        customer_versions.phone_normalized is not null
+        and (
+            changed_customers.can_move_calls
+            or customer_versions.phone_normalized in (select phone_normalized from shared_phones)
+        )
+),
+
+changed_customers_calls as (
+    select
+        'crm__customers (calls by phone)' as entity,
+        0 as changed_rows,
+        min({{ reporting_date('calls.enqueued_at') }}) as earliest_impact_date
+    from {{ ref('stg_telephony__calls') }} as calls
+    inner join changed_customer_phones
+        on calls.caller_phone_normalized = changed_customer_phones.phone_normalized
+),
+
+new_agents as (
+    -- an agent's earliest version also sets team and site of the days before
+    -- it (spec): a changed earliest version reaches every earlier day
+    select
+        'crm__agents (earliest version)' as entity,
+        0 as changed_rows,
+        case when count(*) > 0 then date '1900-01-01' end as earliest_impact_date
+    from {{ ref('base_crm__agents') }} as changed
+    where
+        changed.changed_in = '{{ invocation_id }}'
+        and changed.is_clean
+        and not exists (
+            select 1 from {{ ref('base_crm__agents') }} as earlier
+            where
+                earlier.agent_id = changed.agent_id
+                and earlier.is_clean
+                and earlier.updated_at < changed.updated_at
+        )
+),
+
 changes as (
     {%- for entity in entities %}
     select * from changed_{{ entity }}
-    {{- '\n    union all' if not loop.last }}
+    union all
     {%- endfor %}
+    select * from changed_customers_calls
+    union all
+    select * from new_agents
 ),
 
 final as (
