@@ -416,7 +416,18 @@ def render_report(fig: dict[str, Any]) -> str:
         ]
     inc_prof = fig.get("incremental_profile") or {}
     if inc_prof.get("nodes"):
+        full_by_type = (fig.get("dbt_profile") or {}).get("by_type") or {}
+        inc_by_type = inc_prof.get("by_type") or {}
+        split = ", ".join(
+            f"{k} {v[0]} nodes {v[1]:.1f} s"
+            + (f" ({100 * v[1] / full_by_type[k][1]:.1f} % of the full build's {k} time)"
+               if full_by_type.get(k) and full_by_type[k][1] else "")
+            for k, v in sorted(inc_by_type.items(), key=lambda kv: -kv[1][1]))
         lines += [
+            f"Incremental run, by node type (run_results.json): {split}; dbt's own elapsed "
+            f"{inc_prof.get('elapsed') or 0:.1f} s (the rest of the wall time is start-up, parsing, the raw views "
+            "and copying the published file to the side file).",
+            "",
             "Incremental run: slowest nodes " + ", ".join(f"{uid.split('.', 2)[-1]} {t:.1f} s" for uid, _k, t in inc_prof["nodes"][:5]) + ".",
             "",
         ]

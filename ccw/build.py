@@ -40,8 +40,13 @@ def publish_build(
     stream: bool = True,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    unit_tests: bool | None = None,
 ) -> float:
-    """Build into a side file, then swap it in. Returns seconds taken."""
+    """Build into a side file, then swap it in. Returns seconds taken.
+
+    unit_tests: run dbt's unit tests (they check the SQL logic on fixed
+    inputs, not the data). Default: on a first or full-refresh build, not on
+    an incremental daily load of the same code; data tests always run."""
     raw_dir = Path(raw_dir).resolve()
     warehouse = Path(warehouse).resolve()
     if not raw_dir.is_dir():
@@ -52,12 +57,15 @@ def publish_build(
     for leftover in (side, side.with_name(side.name + ".wal")):
         if leftover.exists():
             leftover.unlink()
-    if warehouse.exists() and not full_refresh:
+    incremental = warehouse.exists() and not full_refresh
+    if incremental:
         shutil.copy2(warehouse, side)
     start = time.perf_counter()
     args = ["build", *(dbt_args or [])]
     if full_refresh:
         args.append("--full-refresh")
+    if not (unit_tests if unit_tests is not None else not incremental):
+        args += ["--exclude-resource-type", "unit_test"]
     run_dbt(args, raw_dir, side, target_path=target_path, log_path=log_path, stream=stream)
     wal = side.with_name(side.name + ".wal")
     if wal.exists():
@@ -71,15 +79,20 @@ def publish_build(
 @click.option("--warehouse", type=click.Path(dir_okay=False), default=None, help="DuckDB file to publish (default: $WAREHOUSE_PATH or warehouse/contact_center.duckdb).")
 @click.option("--full-refresh", is_flag=True, help="Rebuild every incremental model from scratch.")
 @click.option("--select", "select", default=None, help="dbt selection, passed through (e.g. 'marts').")
+@click.option("--unit-tests/--no-unit-tests", "unit_tests", default=None,
+              help="Run dbt's unit tests (default: on a first or --full-refresh build only; data tests always run).")
 @click.option("--quiet", is_flag=True, help="Do not stream dbt's output.")
-def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select: str | None, quiet: bool) -> None:
+def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select: str | None,
+          unit_tests: bool | None, quiet: bool) -> None:
     """Build the warehouse from the raw folder with `dbt build` (models, seeds,
-    tests) into a side file, and publish it atomically when it succeeds."""
+    tests) into a side file, and publish it atomically when it succeeds.
+    An existing warehouse is loaded incrementally (only new raw files are
+    read); --full-refresh rebuilds it from every file."""
     raw = resolve(raw_dir) if raw_dir else default_raw_dir()
     wh = resolve(warehouse) if warehouse else default_warehouse_path()
     extra = ["--select", select] if select else []
     if not raw.is_dir():
         raise CcwError(f"raw folder {raw} does not exist", "--raw-dir/RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
     click.echo(f"building {wh} from {raw} ...", err=True)
-    seconds = publish_build(raw, wh, extra, full_refresh=full_refresh, stream=not quiet)
+    seconds = publish_build(raw, wh, extra, full_refresh=full_refresh, stream=not quiet, unit_tests=unit_tests)
     click.echo(f"published {wh} in {seconds:.1f}s", err=True)

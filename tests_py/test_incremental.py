@@ -19,9 +19,6 @@ import pytest
 
 from ccw.replay import file_day, raw_files
 
-# windowed incremental models (strategy replace_window) and the staging layers
-WINDOWED = ["int_messages_sessionized", "int_conversations_measured", "int_contacts_unioned",
-            "fct_contacts", "fct_agent_daily"]
 
 
 def _tables(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> list[str]:

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    window_column='activity_date',
+    window_kind='date',
+    on_schema_change='fail',
+) }}
+
 with
 
 events as (
@@ -45,3 +53,8 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+-- incremental: only the rows of the load window (macros/incremental.sql)
+where {{ load_window_predicate() }}
+{%- endif %}
+-- depends_on: {{ ref('int_load_window') }}

@@ -28,16 +28,24 @@ customer_versions as (
     where is_valid
 ),
 
+changed_customer_ids as (
+    select distinct customer_id
+    from customer_versions
+    where is_changed
+),
+
 changed_customers as (
     -- customers with a version changed by this invocation, and whether the
     -- change can move a call to or from them: a new customer, or one whose
     -- versions do not all share one phone
     select
-        customer_id,
-        bool_and(is_changed) or count(distinct coalesce(phone_normalized, '')) > 1 as can_move_calls
+        customer_versions.customer_id,
+        bool_and(customer_versions.is_changed)
+        or count(distinct coalesce(customer_versions.phone_normalized, '')) > 1 as can_move_calls
     from customer_versions
-    where customer_id in (select customer_id from customer_versions where is_changed)
-    group by customer_id
+    inner join changed_customer_ids
+        on customer_versions.customer_id = changed_customer_ids.customer_id
+    group by customer_versions.customer_id
 ),
 
 shared_phones as (
@@ -60,7 +68,9 @@ changed_customer_phones as (
         customer_versions.phone_normalized is not null
         and (
             changed_customers.can_move_calls
-            or customer_versions.phone_normalized in (select phone_normalized from shared_phones)
+            or customer_versions.phone_normalized in (
+                select shared_phones.phone_normalized from shared_phones
+            )
         )
 ),
 
@@ -86,7 +96,8 @@ new_agents as (
         changed.changed_in = '{{ invocation_id }}'
         and changed.is_clean
         and not exists (
-            select 1 from {{ ref('base_crm__agents') }} as earlier
+            select 1 as found
+            from {{ ref('base_crm__agents') }} as earlier
             where
                 earlier.agent_id = changed.agent_id
                 and earlier.is_clean
