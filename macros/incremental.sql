@@ -15,9 +15,33 @@
                       compared with the reporting midnight of the start date)
       window_keeps_final: true for a model with `is_final`: rows not yet
                       final are recomputed too, whatever their date
-    and filters its own rows with `where {{ load_window_predicate() }}` when
-    is_incremental(), and declares `-- depends_on: {{ ref('int_load_window') }}`.
+    through load_window_config(column, kind, keeps_final), and ends its final
+    select with load_window_filter().
 -#}
+
+{#- The config of a windowed model: call it first in the model, and end the
+    model with load_window_filter(). -#}
+{% macro load_window_config(column, kind='date', keeps_final=false) -%}
+    {{- config(
+        materialized='incremental',
+        incremental_strategy='replace_window',
+        window_column=column,
+        window_kind=kind,
+        window_keeps_final=keeps_final,
+        on_schema_change='fail',
+    ) -}}
+{%- endmacro %}
+
+{#- Appended to a windowed model's final select: on an incremental build,
+    only the rows of the load window. Declares the dependency on
+    int_load_window (read at execution time). -#}
+{% macro load_window_filter() -%}
+    {%- set window = ref('int_load_window') -%}
+    {%- if is_incremental() %}
+-- incremental: only the rows of the load window (macros/incremental.sql)
+where {{ load_window_predicate() }}
+    {%- endif %}
+{%- endmacro %}
 
 {#- Days between the earliest changed row and the first reporting date it can
     change: the FCR window (a contact counts later contacts of the customer),
@@ -52,19 +76,31 @@
     {{ return(start) }}
 {%- endmacro %}
 
-{#- `<window_column> >= <start>` for the current model. -#}
-{% macro load_window_predicate(relation_alias=none) -%}
-    {%- set column = config.get('window_column') -%}
+{#- `<window_column> >= <start>` for the current model; `column` (and
+    `kind`) name an input's column placed in time the same way, to narrow an
+    input to the window. -#}
+{% macro load_window_predicate(relation_alias=none, column=none, kind=none) -%}
+    {%- set column = column or config.get('window_column') -%}
     {%- if not column -%}
         {{ exceptions.raise_compiler_error("load_window_predicate: set config window_column on " ~ this) }}
     {%- endif -%}
     {%- set qualified = (relation_alias ~ '.' ~ column) if relation_alias else column -%}
     {%- set start = load_window_start_date() -%}
-    {%- if config.get('window_kind', 'date') == 'timestamp' -%}
+    {%- if (kind or config.get('window_kind', 'date')) == 'timestamp' -%}
         {{ qualified }} >= {{ reporting_midnight_utc("date '" ~ start ~ "'") }}
     {%- else -%}
         {{ qualified }} >= date '{{ start }}'
     {%- endif -%}
+{%- endmacro %}
+
+{#- `where <predicate>` on an input of a windowed model, on incremental
+    builds only: for inputs whose rows of one output row all carry the same
+    (or a later) time as that row, so the window loses none of them. -#}
+{% macro load_window_input_filter(column, kind='date') -%}
+    {%- if is_incremental() %}
+    -- incremental: the rows of the load window only (macros/incremental.sql)
+    where {{ load_window_predicate(column=column, kind=kind) }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- Strategy replace_window: delete the rows the window recomputes, insert

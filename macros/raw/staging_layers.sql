@@ -35,6 +35,7 @@
 {#- Layer 1. row_rules: [(condition on typed columns, reason_code), ...], in
     the order of docs/design.md; they follow the five generic rules. -#}
 {% macro staging_parsed_rows(entity_name, row_rules=[]) -%}
+{{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') -}}
 {%- set spec = raw_entity(entity_name) -%}
 with
 
@@ -103,7 +104,7 @@ select * from final
         against this entity's rows that pass every other rule.
     links: [{'column', 'relation', 'target'}]: a value with no match in
         `relation` is nulled (the row is kept).
-    versioning: 'event' (rows sharing the key: smallest md5 wins),
+    versioning: 'event' (rows sharing the record key: smallest md5 wins),
         'latest' (latest updated_at wins, ties: smallest md5),
         'history' (every version kept; ties on the record key: smallest md5).
     impact_date: SQL on the typed columns, the earliest reporting date the
@@ -112,6 +113,11 @@ select * from final
 -#}
 {% macro staging_resolved_rows(entity_name, parsed, references=[], self_reference=none, links=[],
                                versioning='event', impact_date='null', extra_columns=[]) -%}
+{{- config(materialized='incremental', incremental_strategy='delete+insert', unique_key='scope_key',
+           on_schema_change='fail') -}}
+{%- if versioning not in ('event', 'latest', 'history') -%}
+    {{ exceptions.raise_compiler_error("staging_resolved_rows: versioning must be event, latest or history, got " ~ versioning) }}
+{%- endif -%}
 {%- set spec = raw_entity(entity_name) -%}
 {%- set columns = contract_column_names(entity_name) -%}
 {%- set link_replace = {} -%}
@@ -255,6 +261,7 @@ linked as (
     {%- endfor %}
 ),
 
+{%- set group_key = ['scope_key'] if versioning == 'latest' else spec['key'] %}
 {%- if versioning == 'latest' %}
 
 latest as (
@@ -266,42 +273,27 @@ latest as (
     where reason_code is null
     group by scope_key
 ),
+{%- endif %}
 
 winners as (
-    -- ... and among versions tied on it, the smallest md5(raw_record)
+    -- rule 3: {{ {'latest': '... and among versions tied on it', 'history': 'versions tied on the record key', 'event': 'rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
     select
-        linked.scope_key,
+        {%- for k in group_key %}
+        linked.{{ k }},
+        {%- endfor %}
         min(linked.raw_record_md5) as winner_md5
     from linked
+    {%- if versioning == 'latest' %}
     inner join latest
         on
             linked.scope_key = latest.scope_key
             and linked.updated_at = latest.latest_updated_at
+    {%- endif %}
     where linked.reason_code is null
-    group by linked.scope_key
-),
-
-versioned as (
-    select
-        linked.*,
-        coalesce(linked.reason_code is null and linked.raw_record_md5 != winners.winner_md5, false)
-            as is_superseded
-    from linked
-    left join winners
-        on linked.scope_key = winners.scope_key
-),
-{%- else %}
-
-{%- set key = spec['key'] %}
-winners as (
-    -- rule 3: {{ 'versions tied on the record key' if versioning == 'history' else 'rows sharing the key' }}: the smallest md5(raw_record) wins
-    select
-        {{ key | join(',\n        ') }},
-        min(raw_record_md5) as winner_md5
-    from linked
-    where reason_code is null
     group by
-        {{ key | join(',\n        ') }}
+        {%- for k in group_key %}
+        linked.{{ k }}{{ ',' if not loop.last }}
+        {%- endfor %}
 ),
 
 versioned as (
@@ -312,9 +304,8 @@ versioned as (
     from linked
     left join winners
         on
-            {% for k in key %}linked.{{ k }} = winners.{{ k }}{{ '\n            and ' if not loop.last }}{% endfor %}
+            {% for k in group_key %}linked.{{ k }} = winners.{{ k }}{{ '\n            and ' if not loop.last }}{% endfor %}
 ),
-{%- endif %}
 
 decided as (
     select

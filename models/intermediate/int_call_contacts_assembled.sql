@@ -1,15 +1,12 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_window',
-    window_column='activity_date',
-    window_kind='date',
-    on_schema_change='fail',
-) }}
+{{ load_window_config('activity_date') }}
 
 with
 
 legs as (
+    -- a contact's transferred legs start no earlier than its root leg: the
+    -- window keeps every leg of the contacts it recomputes
     select * from {{ ref('int_call_legs_assembled') }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 customers as (
@@ -104,8 +101,4 @@ final as (
 )
 
 select * from final
-{%- if is_incremental() %}
--- incremental: only the rows of the load window (macros/incremental.sql)
-where {{ load_window_predicate() }}
-{%- endif %}
--- depends_on: {{ ref('int_load_window') }}
+{{ load_window_filter() }}

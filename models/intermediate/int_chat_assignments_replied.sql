@@ -1,19 +1,16 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_window',
-    window_column='activity_date',
-    window_kind='date',
-    on_schema_change='fail',
-) }}
+{{ load_window_config('activity_date') }}
 
 with
 
 events as (
+    -- every event of a conversation carries its conversation_started_at
     select * from {{ ref('int_messages_sessionized') }}
+    {{- load_window_input_filter('conversation_started_at', kind='timestamp') }}
 ),
 
 conversations as (
     select * from {{ ref('int_conversations_measured') }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 assignments as (
@@ -53,8 +50,4 @@ final as (
 )
 
 select * from final
-{%- if is_incremental() %}
--- incremental: only the rows of the load window (macros/incremental.sql)
-where {{ load_window_predicate() }}
-{%- endif %}
--- depends_on: {{ ref('int_load_window') }}
+{{ load_window_filter() }}

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_window',
-    window_column='activity_date',
-    window_kind='date',
-    on_schema_change='fail',
-) }}
+{{ load_window_config('activity_date') }}
 
 with
 
@@ -85,8 +79,4 @@ final as (
 )
 
 select * from final
-{%- if is_incremental() %}
--- incremental: only the rows of the load window (macros/incremental.sql)
-where {{ load_window_predicate() }}
-{%- endif %}
--- depends_on: {{ ref('int_load_window') }}
+{{ load_window_filter() }}

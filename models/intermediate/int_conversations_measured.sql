@@ -1,15 +1,11 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_window',
-    window_column='started_at',
-    window_kind='timestamp',
-    on_schema_change='fail',
-) }}
+{{ load_window_config('started_at', kind='timestamp') }}
 
 with
 
 events as (
+    -- every event of a conversation carries its conversation_started_at
     select * from {{ ref('int_messages_sessionized') }}
+    {{- load_window_input_filter('conversation_started_at', kind='timestamp') }}
 ),
 
 message_events as (
@@ -190,8 +186,4 @@ final as (
 )
 
 select * from final
-{%- if is_incremental() %}
--- incremental: only the rows of the load window (macros/incremental.sql)
-where {{ load_window_predicate() }}
-{%- endif %}
--- depends_on: {{ ref('int_load_window') }}
+{{ load_window_filter() }}

@@ -1,11 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_window',
-    window_column='activity_date',
-    window_kind='date',
-    window_keeps_final=true,
-    on_schema_change='fail',
-) }}
+{{ load_window_config('activity_date', keeps_final=true) }}
 
 {#- Agent-day KPI fact: one CTE per measure family, a spine of active days, rates in `final`. -#}
 {%- set late_data_days = var('late_data_days', 3) -%}
@@ -537,8 +530,4 @@ final as (
 )
 
 select * from final
-{%- if is_incremental() %}
--- incremental: only the rows of the load window (macros/incremental.sql)
-where {{ load_window_predicate() }}
-{%- endif %}
--- depends_on: {{ ref('int_load_window') }}
+{{ load_window_filter() }}

@@ -1,10 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='scope_key',
-    on_schema_change='fail',
-) }}
-
 {#- One row per distinct raw record of crm__qa_evaluations: duplicates counted, references
     checked, links resolved, versions decided (macros/raw/staging_layers.sql). -#}
 {{ staging_resolved_rows(

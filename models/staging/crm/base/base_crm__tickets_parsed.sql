@@ -1,5 +1,3 @@
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 {#- Every raw row of crm__tickets, typed, with its row-local reason code
     (macros/raw/staging_layers.sql). The entity's own row rules, in the
     order of docs/design.md: -#}
