@@ -86,14 +86,35 @@ def _dbt(project_root: Path, work: Path, wh: Path, raw: Path, *args: str) -> Non
 
 
 def test_the_month_holds_late_rows(demo_raw: Path, demo_warehouse: Path):
-    """The replay covers late data: clean rows sit in the file of a later day."""
+    """The replay covers late data: clean rows sit in the file of a later day,
+    and customers, root call legs and tickets arrive after rows that point at
+    them."""
     con = duckdb.connect(str(demo_warehouse), read_only=True)
     late = con.execute(
         "select count(*) from staging.base_messaging__messages "
         "where is_clean and cast(regexp_extract(source_file, '(\\d{4}-\\d{2}-\\d{2})\\.\\w+$', 1) as date) > impact_date"
     ).fetchone()[0]
+    # references that arrive after the rows pointing at them: these rows are
+    # "pending" (re-decided at every load) until the target arrives
+    def later(table, column, target_table, target_column, where="true"):
+        return con.execute(f"""
+            with targets as (
+                select {target_column} as id, min(source_file) as first_file
+                from staging.{target_table} where is_valid group by 1
+            )
+            select count(*) from staging.{table} as rows_ inner join targets on rows_.{column} = targets.id
+            where rows_.is_clean and {where}
+              and regexp_extract(targets.first_file, '(\\d{{4}}-\\d{{2}}-\\d{{2}})')
+                > regexp_extract(rows_.source_file, '(\\d{{4}}-\\d{{2}}-\\d{{2}})')
+        """).fetchone()[0]
+
+    late_customers = later("base_messaging__messages", "customer_id", "base_crm__customers", "customer_id")
+    late_roots = later("base_telephony__calls", "root_call_id", "base_telephony__calls", "call_id")
+    late_tickets = sum(later(t, "ticket_id", "base_crm__tickets", "ticket_id")
+                       for t in ("base_messaging__messages", "base_telephony__calls", "base_survey__responses"))
     con.close()
     assert late > 0
+    assert late_customers > 0 and late_roots > 0 and late_tickets > 0, (late_customers, late_roots, late_tickets)
     days = {file_day(p) for p in raw_files(demo_raw)} - {""}
     assert len(days) >= 28
 
