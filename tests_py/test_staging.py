@@ -68,12 +68,14 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, su
             simulate_to_folder(folders[name], mess_rate=rate, fmt=fmt, **SIM_ARGS)
     raw = base / "raw"
     work = base / "work"
+    # every folder is another data set in the same file: --full-refresh, or
+    # the incremental models would keep the previous folder's rows (same paths)
     jobs = [
-        ("main", ["build", "--select", "staging"], "main"),
+        ("main", ["build", "--select", "staging", "--full-refresh"], "main"),
         ("freshness", ["source", "freshness"], "main"),
-        ("empty", ["run", "--select", "staging"], "empty"),
-        ("missing", ["run", "--select", "base_crm__agents"], "missing"),
-    ] + [(name, ["run", "--select", "staging"], name) for name in SIMULATED if name in folders]
+        ("empty", ["run", "--select", "staging", "--full-refresh"], "empty"),
+        ("missing", ["run", "--select", "base_crm__agents_parsed", "base_crm__agents", "--full-refresh"], "missing"),
+    ] + [(name, ["run", "--select", "staging", "--full-refresh"], name) for name in SIMULATED if name in folders]
     out = {}
     for name, args, folder in jobs:
         if raw.is_symlink():
