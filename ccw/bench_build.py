@@ -39,14 +39,10 @@ from typing import Any
 import click
 
 from ccw.errors import CcwError
-from ccw.paths import PROJECT_ROOT, resolve
+from ccw.paths import ENTITY_DIRS, PROJECT_ROOT, file_day, raw_files, resolve
 
 HANDWRITTEN_SQL = PROJECT_ROOT / "benchmarks" / "handwritten_kpis.sql"
 DEFAULT_RESULTS = "benchmarks/results.md"
-ENTITY_DIRS = (
-    "crm/agents", "crm/customers", "crm/tickets", "crm/orders", "crm/qa_evaluations",
-    "telephony/calls", "messaging/messages", "survey/responses", "wfm/schedules", "wfm/agent_states",
-)
 # issue 8: full build <= 1.3 x the hand-written script, peak RSS <= 4 GB, incremental day <= 5 % of the full build
 TARGET_FULL_RATIO = 1.3
 TARGET_PEAK_RSS_BYTES = 4 * 10**9
@@ -255,13 +251,8 @@ def _worker(argv: list[str]) -> None:
 # -- raw folders ------------------------------------------------------------------------------------
 
 
-def raw_files(raw_dir: Path) -> list[Path]:
-    return sorted(p for d in ENTITY_DIRS for p in (Path(raw_dir) / d).glob("*") if p.is_file()
-                  and not p.name.startswith((".", "_")))
-
-
 def last_day(raw_dir: Path) -> str:
-    days = sorted({p.stem for p in raw_files(raw_dir) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.stem)})
+    days = sorted({file_day(p) for p in raw_files(raw_dir)} - {""})
     if len(days) < 2:
         raise CcwError("the incremental benchmark needs at least 2 days of files", str(raw_dir), "simulate --days 2 or more")
     return days[-1]
@@ -284,7 +275,7 @@ def split_last_day(raw_dir: Path, dst: Path) -> tuple[str, list[tuple[Path, Path
     held: list[tuple[Path, Path]] = []
     for src in raw_files(raw_dir):
         target = dst / src.relative_to(raw_dir)
-        if src.stem == day:
+        if file_day(src) == day:
             held.append((src, target))
         else:
             _link(src, target)

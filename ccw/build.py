@@ -32,6 +32,13 @@ def building_path(published: Path) -> Path:
     return published.parent / ".building" / published.name
 
 
+def require_raw_dir(raw_dir: Path) -> Path:
+    if not raw_dir.is_dir():
+        raise CcwError(f"raw folder {raw_dir} does not exist", "--raw-dir/RAW_DIR",
+                       "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
+    return raw_dir
+
+
 def publish_build(
     raw_dir: Path,
     warehouse: Path,
@@ -47,10 +54,8 @@ def publish_build(
     unit_tests: run dbt's unit tests (they check the SQL logic on fixed
     inputs, not the data). Default: on a first or full-refresh build, not on
     an incremental daily load of the same code; data tests always run."""
-    raw_dir = Path(raw_dir).resolve()
+    raw_dir = require_raw_dir(Path(raw_dir).resolve())
     warehouse = Path(warehouse).resolve()
-    if not raw_dir.is_dir():
-        raise CcwError(f"raw folder {raw_dir} does not exist", "--raw-dir/RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     side = building_path(warehouse)
     side.parent.mkdir(parents=True, exist_ok=True)
@@ -91,8 +96,7 @@ def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select
     raw = resolve(raw_dir) if raw_dir else default_raw_dir()
     wh = resolve(warehouse) if warehouse else default_warehouse_path()
     extra = ["--select", select] if select else []
-    if not raw.is_dir():
-        raise CcwError(f"raw folder {raw} does not exist", "--raw-dir/RAW_DIR", "run `ccw simulate --out <dir>` or point RAW_DIR at your exports")
+    require_raw_dir(raw)  # before the first output line: the error is the first line
     click.echo(f"building {wh} from {raw} ...", err=True)
     seconds = publish_build(raw, wh, extra, full_refresh=full_refresh, stream=not quiet, unit_tests=unit_tests)
     click.echo(f"published {wh} in {seconds:.1f}s", err=True)

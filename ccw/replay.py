@@ -16,26 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
 from ccw.errors import CcwError
-
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def file_day(path: Path) -> str:
-    """The day a raw file arrives: its name without extension when that is a
-    date, else '' (arrives with the first load)."""
-    stem = path.name.split(".", 1)[0]
-    return stem if _DAY.match(stem) else ""
-
-
-def raw_files(src: Path) -> list[Path]:
-    return sorted(p for p in src.glob("*/*/*") if p.is_file() and not p.name.startswith((".", "_")))
+from ccw.paths import file_day, raw_files
 
 
 def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: Path,

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ccw.replay import file_day, raw_files
+from ccw.paths import file_day, raw_files
 
 
 

@@ -44,16 +44,13 @@
         {% set parts = path[root | length + 1:].split('/') %}
         {% if parts | length == 3 %}
             {% set name = parts[0] ~ '__' ~ parts[1] %}
-            {% set base = parts[2] %}
-            {% set ext = base.split('.')[-1] | lower if '.' in base else '' %}
-            {% if name in contract and not base.startswith('.') and not base.startswith('_') %}
-                {% if ext == 'csv' %}
-                    {% do files_by_entity[name]['csv'].append(path) %}
-                    {% do all_csv.append(path) %}
-                {% elif ext == 'parquet' %}
-                    {% do files_by_entity[name]['parquet'].append(path) %}
-                    {% do all_parquet.append(path) %}
-                {% endif %}
+            {% set fmt = raw_file_format(parts[2]) %}
+            {% if name in contract and fmt == 'csv' %}
+                {% do files_by_entity[name]['csv'].append(path) %}
+                {% do all_csv.append(path) %}
+            {% elif name in contract and fmt == 'parquet' %}
+                {% do files_by_entity[name]['parquet'].append(path) %}
+                {% do all_parquet.append(path) %}
             {% endif %}
         {% endif %}
     {% endfor %}
@@ -219,6 +216,16 @@
     {% endfor %}
     {{ return('select 1') }}
 {% endmacro %}
+
+{#- 'csv' or 'parquet' for a raw file name the build reads (extension in any
+    case), '' for any other file: names starting with `.` or `_` are skipped. -#}
+{% macro raw_file_format(file_name) -%}
+    {%- set ext = file_name.split('.')[-1] | lower if '.' in file_name else '' -%}
+    {%- if file_name.startswith('.') or file_name.startswith('_') or ext not in ('csv', 'parquet') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ return(ext) }}
+{%- endmacro %}
 
 {#- A Jinja string made safe inside a SQL single-quoted literal. -#}
 {% macro sql_quote_text(text) -%}

@@ -120,6 +120,8 @@ select * from final
 {%- endif -%}
 {%- set spec = raw_entity(entity_name) -%}
 {%- set columns = contract_column_names(entity_name) -%}
+{%- set pending_reasons = references | map(attribute='reason') | list
+    + ([self_reference['reason']] if self_reference else []) -%}
 {%- set link_replace = {} -%}
 {%- for l in links -%}{%- do link_replace.update({l['column']: '_link_' ~ loop.index}) -%}{%- endfor -%}
 with
@@ -323,7 +325,12 @@ decided as (
         reason_code is null as is_valid,
         is_superseded,
         reason_code is null and not is_superseded as is_clean,
-        coalesce(reason_code in ('unknown_agent', 'unknown_customer', 'unknown_call_reference'), false)
+        -- pending: rejected by a reference rule (its target may still arrive)
+        {% if pending_reasons -%}
+        coalesce(reason_code in ('{{ pending_reasons | unique | join("', '") }}'), false)
+        {%- else -%}
+        false
+        {%- endif %}
         {%- for l in links %}
         or ({{ l['column'] }} is not null and _link_{{ loop.index }} is null)
         {%- endfor %} as is_pending,
@@ -357,8 +364,9 @@ final as (
 select * from final
 {%- endmacro %}
 
-{#- `source_file in (...)`: the entity's files that `loaded` (the parsed
-    layer) holds no row of; `false` when there is none. -#}
+{#- `source_file in (...)`: the entity's files (raw_file_format, as
+    create_raw_views reads them) that `loaded` (the parsed layer) holds no
+    row of; `false` when there is none. -#}
 {% macro raw_new_files_filter(entity_name, loaded) -%}
     {{ return(adapter.dispatch('raw_new_files_filter', 'contact_center')(entity_name, loaded)) }}
 {%- endmacro %}
@@ -369,11 +377,12 @@ select * from final
     {%- set folder = raw_dir() ~ '/' ~ spec['system'] ~ '/' ~ spec['entity'] -%}
     {%- set listing = run_query(
         "select file from glob('" ~ sql_quote_text(folder) ~ "/*') "
-        ~ "where lower(file) similar to '.*\\.(csv|parquet)' "
-        ~ "and not (parse_filename(file) like '.%' or parse_filename(file) like '\\_%' escape '\\') "
-        ~ "and file not in (select distinct source_file from " ~ loaded ~ ") order by file"
+        ~ "where file not in (select distinct source_file from " ~ loaded ~ ") order by file"
     ) -%}
-    {%- set files = listing.columns[0].values() | list -%}
+    {%- set files = [] -%}
+    {%- for path in listing.columns[0].values() -%}
+        {%- if raw_file_format(path.split('/')[-1]) -%}{%- do files.append(path) -%}{%- endif -%}
+    {%- endfor -%}
     {%- if files | length == 0 -%}
         {{ return('false') }}
     {%- endif -%}
