@@ -34,13 +34,21 @@
         )
     {%- elif system == 'telephony' -%}
         {#- naive wall time of var telephony_timezone -#}
-        {{ wall_time_to_utc("try_strptime(" ~ v ~ ", ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])", var('telephony_timezone')) }}
+        {{ wall_time_to_utc(parse_wall_time(v), var('telephony_timezone')) }}
     {%- elif system == 'survey' -%}
         {#- naive, UTC -#}
         try_strptime({{ v }}, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
     {%- else -%}
         {{ exceptions.raise_compiler_error("parse_ts: unknown system '" ~ system ~ "'") }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A naive `YYYY-MM-DD HH:MM:SS[.ffffff]` wall time, not converted. -#}
+{% macro parse_wall_time(expr) -%}
+    {{ return(adapter.dispatch('parse_wall_time', 'contact_center')(expr)) }}
+{%- endmacro %}
+{% macro duckdb__parse_wall_time(expr) -%}
+    try_strptime({{ expr }}, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
 {%- endmacro %}
 
 {#- Dates: YYYY-MM-DD. -#}

@@ -7,6 +7,9 @@
       (`missing_required_value`); key columns are always required
       (`missing_key`)
     - values: the accepted lower-case values of an enum
+    - open_end: a date whose far-future placeholder means "still open" (null)
+    and per entity `sequence`: telephony wall times in their real order (the
+    DST rule of wall_time_sequence_to_utc).
 
     The raw views (create_raw_views), the typed columns and the generic
     validation flags of the base models (typed_contract_columns) are all
@@ -27,7 +30,7 @@
                 {'name': 'site', 'type': 'str', 'required': true},
                 {'name': 'timezone', 'type': 'str', 'required': true},
                 {'name': 'hired_on', 'type': 'date', 'required': true},
-                {'name': 'left_on', 'type': 'date', 'required': false},
+                {'name': 'left_on', 'type': 'date', 'required': false, 'open_end': true},
                 {'name': 'updated_at', 'type': 'ts', 'required': true},
             ],
         },
@@ -93,6 +96,7 @@
         'telephony__calls': {
             'system': 'telephony', 'entity': 'calls',
             'key': ['call_id'], 'loaded_at': 'enqueued_at',
+            'sequence': ['enqueued_at', 'answered_at', 'ended_at'],
             'columns': [
                 {'name': 'call_id', 'type': 'id', 'required': true},
                 {'name': 'root_call_id', 'type': 'id', 'required': false},

@@ -1,15 +1,18 @@
-{#- One row per calendar day over the holiday seed's years (2020-2030 by
-    default; widen with scripts/generate_holidays_seed.py and the vars). -#}
-{%- set first_date = var('dim_date_first_date', '2020-01-01') -%}
-{%- set last_date = var('dim_date_last_date', '2031-01-01') -%}
+{#- One row per calendar day of the plausible range: vars valid_from_date to
+    valid_to_date (2020-2030 by default, the holiday seed's years; widen both
+    with scripts/generate_holidays_seed.py), plus one day on each side, so
+    that the reporting date of any timestamp staging lets through, in any
+    time zone, is a day of this calendar. -#}
+{%- set first_date = "cast('" ~ var('valid_from_date') ~ "' as date)" -%}
+{%- set last_date = "cast('" ~ var('valid_to_date') ~ "' as date)" -%}
 
 with
 
 days as (
     {{ dbt.date_spine(
         'day',
-        "cast('" ~ first_date ~ "' as date)",
-        "cast('" ~ last_date ~ "' as date)",
+        dbt.dateadd('day', -1, first_date),
+        dbt.dateadd('day', 2, last_date),
     ) }}
 ),
 

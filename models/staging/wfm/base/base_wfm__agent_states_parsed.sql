@@ -4,6 +4,7 @@
 {{ staging_parsed_rows(
     'wfm__agent_states',
     row_rules=[
-        ("ended_at < started_at", 'negative_duration')
+        ("ended_at < started_at", 'negative_duration'),
+        (dbt.datediff('started_at', 'ended_at', 'second') ~ " > " ~ var('max_state_duration_s'), 'implausible_duration')
     ],
 ) }}

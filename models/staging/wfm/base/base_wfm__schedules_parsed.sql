@@ -4,6 +4,7 @@
 {{ staging_parsed_rows(
     'wfm__schedules',
     row_rules=[
-        ("shift_end < shift_start", 'negative_duration')
+        ("shift_end < shift_start", 'negative_duration'),
+        (dbt.datediff('shift_start', 'shift_end', 'second') ~ " > " ~ var('max_duration_s'), 'implausible_duration')
     ],
 ) }}
