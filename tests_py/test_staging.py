@@ -116,7 +116,7 @@ def reason(con, entity: str, key: str) -> str | None:
 
 
 def test_reconciliation_matches_the_fixture(con):
-    got = {r[0]: tuple(r[1:]) for r in rows(con, "select * from staging.stg_row_reconciliation")}
+    got = {r[0]: tuple(r[1:]) for r in rows(con, "select entity, raw_rows, clean_rows, rejected_rows, duplicate_rows, superseded_rows from staging.stg_row_reconciliation")}
     assert got == EXPECTED_COUNTS
     for entity, (raw, clean, rejected, dup, sup) in got.items():
         assert raw == clean + rejected + dup + sup, entity
@@ -325,7 +325,7 @@ def test_empty_absent_and_header_only_folders_build(builds):
     work, proc = builds["empty"]
     assert proc.returncode == 0, proc.stdout[-4000:]
     with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as c:
-        got = {r[0]: r[1:] for r in c.sql("select * from staging.stg_row_reconciliation").fetchall()}
+        got = {r[0]: r[1:] for r in c.sql("select entity, raw_rows, clean_rows, rejected_rows, duplicate_rows, superseded_rows from staging.stg_row_reconciliation").fetchall()}
         assert set(got) == set(ENTITIES)
         assert got["crm__tickets"] == (0, 0, 0, 0, 0)  # header only
         assert got["crm__orders"] == (0, 0, 0, 0, 0)  # empty folder with a 0-byte file

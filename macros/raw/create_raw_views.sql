@@ -17,6 +17,18 @@
     A file lacking a contract column stops the invocation with an error naming
     the entity, the file and the column(s). An absent or empty folder, header-
     only CSVs and 0-byte files give an empty view with the contract columns.
+
+    Every physical record is accounted for: CSV records that cannot be split
+    into the header's fields (too few or too many fields, an unterminated
+    quote, a file cut off mid-record) are kept out of the view by DuckDB's
+    reject tables (store_rejects, one temporary table pair per entity,
+    raw_rejects_<entity> / raw_reject_scans_<entity>); the parsed model of the
+    entity copies them into raw.malformed_rows with file and line
+    (capture_malformed_rows). A CSV file that is not UTF-8 (GBK/GB18030
+    exports) stops the build with one line saying how to convert it. Parquet
+    BINARY columns without a UTF-8 annotation are read as text. Files of any
+    other extension in an entity folder are listed in raw.skipped_files and
+    logged, never ignored silently.
 -#}
 {% macro create_raw_views() %}
     {% if execute %}
@@ -33,6 +45,7 @@
     {% set listing = run_query(
         "select file from glob('" ~ sql_quote_text(root) ~ "/*/*/*') order by file"
     ) %}
+    {% set skipped = [] %}
     {% set files_by_entity = {} %}
     {% for name in contract %}
         {% do files_by_entity.update({name: {'csv': [], 'parquet': []}}) %}
@@ -51,17 +64,31 @@
             {% elif name in contract and fmt == 'parquet' %}
                 {% do files_by_entity[name]['parquet'].append(path) %}
                 {% do all_parquet.append(path) %}
+            {% elif name in contract and not (parts[2].startswith('.') or parts[2].startswith('_')) %}
+                {% do skipped.append((name, path)) %}
             {% endif %}
         {% endif %}
     {% endfor %}
 
-    {#- 2. CSV headers, one scan over all CSV files -#}
+    {#- 2. CSV headers, one scan over all CSV files; a file that is not UTF-8
+        (try(decode) is null) is named in one error line -#}
     {% set csv_header = {} %}
     {% if all_csv %}
         {% set headers = run_query(
-            "select filename, split_part(replace(left(content, 65536), chr(13), ''), chr(10), 1) as header_line "
-            ~ "from read_text(" ~ sql_path_list(all_csv) ~ ")"
+            "select filename, split_part(replace(left(text, 65536), chr(13), ''), chr(10), 1) as header_line, "
+            ~ "text is null and size > 0 as is_not_utf8 "
+            ~ "from (select filename, size, try(decode(content)) as text from read_blob(" ~ sql_path_list(all_csv) ~ "))"
         ) %}
+        {% set not_utf8 = [] %}
+        {% for row in headers.rows if row[2] %}{% do not_utf8.append(row[0]) %}{% endfor %}
+        {% if not_utf8 %}
+            {{ exceptions.raise_compiler_error(
+                "Raw file " ~ not_utf8[0] ~ " is not UTF-8"
+                ~ (" (and " ~ (not_utf8 | length - 1) ~ " more)" if not_utf8 | length > 1 else "")
+                ~ ": the contract reads UTF-8 CSV; convert it, e.g. for a GBK/GB18030 export "
+                ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet"
+            ) }}
+        {% endif %}
         {% for row in headers.rows %}
             {% set line = (row[1] or '') | replace('\ufeff', '') %}
             {% set cols = [] %}
@@ -136,7 +163,9 @@
             {% do branches.append(
                 "select " ~ select_list | join(', ') ~ ", filename as source_file from read_csv("
                 ~ sql_path_list(csv_groups[sig]) ~ ", header = true, auto_detect = false, delim = ',', "
-                ~ "quote = '\"', escape = '\"', filename = true, columns = {" ~ typed | join(', ') ~ "})"
+                ~ "quote = '\"', escape = '\"', filename = true, columns = {" ~ typed | join(', ') ~ "}, "
+                ~ "store_rejects = true, rejects_table = '" ~ raw_rejects_table(name) ~ "', "
+                ~ "rejects_scan = '" ~ raw_reject_scans_table(name) ~ "')"
             ) %}
         {% endfor %}
 
@@ -164,7 +193,7 @@
         {% endfor %}
         {% for sig in pq_group_order %}
             {% set files = pq_groups[sig] %}
-            {% set described = run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ")") %}
+            {% set described = run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ", binary_as_string = true)") %}
             {% set types = {} %}
             {% set actual = {} %}
             {% for row in described.rows %}
@@ -183,7 +212,7 @@
             {% endfor %}
             {% do branches.append(
                 "select " ~ select_list | join(', ') ~ ", filename as source_file from read_parquet("
-                ~ sql_path_list(files) ~ ", filename = true)"
+                ~ sql_path_list(files) ~ ", filename = true, binary_as_string = true)"
             ) %}
         {% endfor %}
 
@@ -211,11 +240,34 @@
         ) }}
     {% endif %}
 
+    {#- the ledgers: malformed CSV records (kept across incremental builds) and
+        the files of other extensions (listed anew every invocation) -#}
+    {% do statements.append(
+        "create table if not exists raw.malformed_rows (entity varchar, source_file varchar, "
+        ~ "source_line bigint, error_type varchar, csv_line varchar, error_message varchar, loaded_in varchar)"
+    ) %}
+    {% set skipped_rows = [] %}
+    {% for name, path in skipped %}
+        {% do skipped_rows.append("('" ~ name ~ "', '" ~ sql_quote_text(path) ~ "')") %}
+    {% endfor %}
+    {% do statements.append(
+        "create or replace table raw.skipped_files as select * from (values "
+        ~ (skipped_rows | join(', ') if skipped_rows else "(null, null)")
+        ~ ") as t(entity, file)" ~ ("" if skipped_rows else " where false")
+    ) %}
+    {% for name, path in skipped[:10] %}
+        {% do log("warning: skipped " ~ path ~ " (entity " ~ name ~ "): only .csv and .parquet files are read", info=true) %}
+    {% endfor %}
+
     {% for statement in statements %}
         {% do run_query(statement) %}
     {% endfor %}
     {{ return('select 1') }}
 {% endmacro %}
+
+{#- The temporary reject tables DuckDB fills while reading an entity's CSV files. -#}
+{% macro raw_rejects_table(entity_name) %}{{ return('raw_rejects_' ~ entity_name) }}{% endmacro %}
+{% macro raw_reject_scans_table(entity_name) %}{{ return('raw_reject_scans_' ~ entity_name) }}{% endmacro %}
 
 {#- 'csv' or 'parquet' for a raw file name the build reads (extension in any
     case), '' for any other file: names starting with `.` or `_` are skipped. -#}

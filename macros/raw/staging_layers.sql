@@ -35,7 +35,9 @@
 {#- Layer 1. row_rules: [(condition on typed columns, reason_code), ...], in
     the order of docs/design.md; they follow the five generic rules. -#}
 {% macro staging_parsed_rows(entity_name, row_rules=[]) -%}
-{{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') -}}
+{{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ reset_malformed_rows('" ~ entity_name ~ "') }}",
+          post_hook="{{ capture_malformed_rows('" ~ entity_name ~ "') }}") -}}
 {%- set spec = raw_entity(entity_name) -%}
 with
 
@@ -388,3 +390,57 @@ select * from final
     {%- endif -%}
     {{ return('source_file in (' ~ sql_path_list(files)[1:-1] ~ ')') }}
 {%- endmacro %}
+
+{#- Malformed CSV records (create_raw_views): a full build of an entity's
+    parsed layer forgets the entity's earlier ones (pre-hook); after the
+    parsed model has read the new files, the records DuckDB rejected while
+    reading them are copied with file and line into raw.malformed_rows
+    (post-hook, same connection: the reject tables are temporary). A record
+    already there (same file and line) is not copied twice. -#}
+{% macro reset_malformed_rows(entity_name) %}
+    {% if execute and not is_incremental() %}
+        delete from raw.malformed_rows where entity = '{{ entity_name }}'
+    {% else %}
+        select 1
+    {% endif %}
+{% endmacro %}
+
+{% macro capture_malformed_rows(entity_name) %}
+    {{ return(adapter.dispatch('capture_malformed_rows', 'contact_center')(entity_name)) }}
+{% endmacro %}
+
+{% macro duckdb__capture_malformed_rows(entity_name) %}
+    {% if not execute %}{{ return('select 1') }}{% endif %}
+    {% set rejects, scans = raw_rejects_table(entity_name), raw_reject_scans_table(entity_name) %}
+    {% set found = run_query(
+        "select count(*) from duckdb_tables() where temporary and table_name in ('" ~ rejects ~ "', '" ~ scans ~ "')"
+    ) %}
+    {% if found.columns[0].values()[0] < 2 %}{{ return('select 1') }}{% endif %}
+    {% set encoding = run_query(
+        "select any_value(s.file_path), count(*) from " ~ rejects ~ " as e inner join " ~ scans
+        ~ " as s on e.scan_id = s.scan_id and e.file_id = s.file_id where e.error_type = 'INVALID ENCODING'"
+    ) %}
+    {% if encoding.columns[1].values()[0] > 0 %}
+        {{ exceptions.raise_compiler_error(
+            "Raw file " ~ encoding.columns[0].values()[0] ~ " is not UTF-8: convert it, e.g. for a GBK/GB18030 export "
+            ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet"
+        ) }}
+    {% endif %}
+    insert into raw.malformed_rows
+    select
+        '{{ entity_name }}' as entity,
+        s.file_path as source_file,
+        e.line as source_line,
+        min(e.error_type) as error_type,
+        min(e.csv_line) as csv_line,
+        min(e.error_message) as error_message,
+        '{{ invocation_id }}' as loaded_in
+    from {{ rejects }} as e
+    inner join {{ scans }} as s
+        on e.scan_id = s.scan_id and e.file_id = s.file_id
+    where not exists (
+        select 1 from raw.malformed_rows as m
+        where m.entity = '{{ entity_name }}' and m.source_file = s.file_path and m.source_line = e.line
+    )
+    group by s.file_path, e.line
+{% endmacro %}

@@ -1,155 +1,46 @@
 {{ config(materialized='table') }}
 
+{#- Every rejected raw row of every entity of raw_contract(): the rows a base
+    model rejected (first failing rule), and the CSV records no reader could
+    split into fields (reason malformed_row, raw_record names file and line). -#}
+{%- set entities = raw_contract().keys() | list -%}
+
 with
 
-base_crm__agents as (
-    select * from {{ ref('base_crm__agents') }}
+{% for entity in entities -%}
+base_{{ entity }} as (
+    select * from {{ ref('base_' ~ entity) }}
 ),
 
-base_crm__customers as (
-    select * from {{ ref('base_crm__customers') }}
-),
+{% endfor -%}
 
-base_crm__tickets as (
-    select * from {{ ref('base_crm__tickets') }}
-),
-
-base_crm__orders as (
-    select * from {{ ref('base_crm__orders') }}
-),
-
-base_crm__qa_evaluations as (
-    select * from {{ ref('base_crm__qa_evaluations') }}
-),
-
-base_telephony__calls as (
-    select * from {{ ref('base_telephony__calls') }}
-),
-
-base_messaging__messages as (
-    select * from {{ ref('base_messaging__messages') }}
-),
-
-base_survey__responses as (
-    select * from {{ ref('base_survey__responses') }}
-),
-
-base_wfm__schedules as (
-    select * from {{ ref('base_wfm__schedules') }}
-),
-
-base_wfm__agent_states as (
-    select * from {{ ref('base_wfm__agent_states') }}
+malformed_rows as (
+    select * from {{ source('raw_ledger', 'malformed_rows') }}
 ),
 
 rejected as (
+    {%- for entity in entities %}
     select
-        'crm__agents' as entity,
+        '{{ entity }}' as entity,
         reason_code,
         record_key,
         source_file,
+        cast(null as bigint) as source_line,
         raw_record
-    from base_crm__agents
+    from base_{{ entity }}
     where reason_code is not null
 
     union all
+    {%- endfor %}
 
     select
-        'crm__customers' as entity,
-        reason_code,
-        record_key,
+        entity,
+        'malformed_row' as reason_code,
+        cast(null as varchar) as record_key,
         source_file,
-        raw_record
-    from base_crm__customers
-    where reason_code is not null
-
-    union all
-
-    select
-        'crm__tickets' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_crm__tickets
-    where reason_code is not null
-
-    union all
-
-    select
-        'crm__orders' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_crm__orders
-    where reason_code is not null
-
-    union all
-
-    select
-        'crm__qa_evaluations' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_crm__qa_evaluations
-    where reason_code is not null
-
-    union all
-
-    select
-        'telephony__calls' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_telephony__calls
-    where reason_code is not null
-
-    union all
-
-    select
-        'messaging__messages' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_messaging__messages
-    where reason_code is not null
-
-    union all
-
-    select
-        'survey__responses' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_survey__responses
-    where reason_code is not null
-
-    union all
-
-    select
-        'wfm__schedules' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_wfm__schedules
-    where reason_code is not null
-
-    union all
-
-    select
-        'wfm__agent_states' as entity,
-        reason_code,
-        record_key,
-        source_file,
-        raw_record
-    from base_wfm__agent_states
-    where reason_code is not null
+        source_line,
+        {{ raw_record_json(['source_line', 'error_type', 'csv_line', 'source_file']) }} as raw_record
+    from malformed_rows
 ),
 
 final as (
@@ -158,6 +49,7 @@ final as (
         reason_code,
         record_key,
         source_file,
+        source_line,
         raw_record
     from rejected
 )

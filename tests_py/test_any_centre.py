@@ -1,0 +1,280 @@
+"""Any centre's exports and settings: the rules that keep the build green and
+the marts right outside the demo folder.
+
+One hand-made folder (`build_hardening_fixture`) holds one case per rule, with
+its own ids, built once with a centre's own settings (New York telephony with
+its DST changes, Zurich reporting); each test fails if its rule is removed.
+The settings matrix builds a small simulated folder under non-default
+settings (DST zones of both hemispheres included) and checks the settings
+took effect; a GBK file and bad settings each stop with one readable line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ccw.dbt import dbt_env, dbt_executable
+from ccw.paths import PROJECT_ROOT
+from staging_fixture import COLUMNS, A, C, CU, M, S, ST, write_csv
+
+pytestmark = pytest.mark.slow
+
+CENTRE_VARS = {"telephony_timezone": "America/New_York", "reporting_timezone": "Europe/Zurich"}
+
+
+def dbt(args: list[str], raw: Path, work: Path, vars: dict | None = None) -> subprocess.CompletedProcess[str]:
+    env = dbt_env(raw, work / "warehouse.duckdb")
+    env["DBT_TARGET_PATH"] = str(work / "target")
+    env["DBT_LOG_PATH"] = str(work / "logs")
+    cmd = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT / "profiles")]
+    if vars:
+        cmd += ["--vars", json.dumps(vars)]
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+
+
+def build_hardening_fixture(root: Path) -> Path:
+    write_csv(root, "crm/agents", "2026-03-01.csv", [
+        A("A0001"),
+        A("A0002", left_on="9999-12-31"),                 # "still employed" placeholder: kept, left_on null
+        A("A0003", hired_on="1900-01-01"),                # implausible_timestamp
+    ])
+    # city as Parquet BINARY without a UTF-8 annotation (some exporters write that)
+    cust = [CU("CU0000001", phone="+1 212 555 0100"), CU("CU0000002", phone="+1 212 555 0101")]
+    cols = COLUMNS["crm/customers"]
+    folder = root / "crm/customers"
+    folder.mkdir(parents=True)
+    arrays = {c: pa.array([r[c] for r in cust], pa.string()) for c in cols if c != "city"}
+    arrays["city"] = pa.array(["上海".encode(), "Zürich".encode()], pa.binary())
+    pq.write_table(pa.table(arrays), folder / "2026-03-01.parquet")
+
+    write_csv(root, "telephony/calls", "2026-03-08.csv", [
+        # autumn overlap (New York, 2026-11-01 01:00-02:00 happens twice): enqueued in the first
+        # pass, answered and ended in the second; the wall times go backwards, the ACD's order does not
+        C("CD01", agent_id="A0001", enqueued_at="2026-11-01 01:58:00", answered_at="2026-11-01 01:02:00",
+          ended_at="2026-11-01 01:10:00"),
+        # a wait that crosses into the overlap: 60 s before it, 30 s into its first pass
+        C("CD02", agent_id="A0001", enqueued_at="2026-11-01 00:59:00", answered_at="2026-11-01 01:00:30",
+          ended_at="2026-11-01 01:05:00"),
+        # spring-forward gap (2026-03-08 02:00-03:00 never happens): answered at a wall time that does not exist
+        C("CG01", agent_id="A0001", enqueued_at="2026-03-08 01:59:50", answered_at="2026-03-08 02:00:10",
+          ended_at="2026-03-08 03:00:30"),
+        C("CP01", agent_id="A0001", enqueued_at="1900-01-01 00:00:00", answered_at="1900-01-01 00:00:10",
+          ended_at="1900-01-01 00:01:00"),                                       # implausible_timestamp
+        C("CP02", agent_id="A0001", acw_s="4294967295"),                         # implausible_duration
+        C("CP03", agent_id="A0001", ended_at="2026-03-03 09:05:00"),             # a 2-day leg: implausible_duration
+        C("CP04", agent_id="A0001", enqueued_at="2026-03-01 09:00:00"),          # clean control
+    ])
+    (root / "telephony/calls/README.txt").write_text("exported by the ACD\n")    # other extension: listed
+    write_csv(root, "wfm/agent_states", "2026-03-01.csv", [
+        ST("A0001", "available", "2026-03-01T01:00:00Z", "2026-03-01T02:00:00Z"),
+        ST("A0001", "available", "2026-03-01T03:00:00Z", "9999-12-31T23:59:59Z"),  # still open: implausible_timestamp
+        ST("A0001", "offline", "2026-03-01T04:00:00Z", "2026-03-20T04:00:00Z"),    # 19 days: implausible_duration
+    ])
+    write_csv(root, "wfm/schedules", "2026-03-01.csv", [
+        S("A0001", "2026-03-01T01:00:00Z", "2026-03-01T09:00:00Z"),
+        S("A0001", "2026-03-02T01:00:00Z", "2026-03-04T09:00:00Z"),                # 56 h shift: implausible_duration
+    ])
+    # messages: a short row, a row with too many fields, a record cut off inside a quoted field
+    good = [M("MG01", sent_at="2026-03-01T09:15:02+01:00"), M("MG02", sent_at="2026-03-01T09:16:02+01:00")]
+    path = write_csv(root, "messaging/messages", "2026-03-01.csv", good)
+    with path.open("a", encoding="utf-8") as f:
+        # csv.writer ends lines with \r\n: the appended records do too (one line ending per file)
+        f.write("MB01,web,CU0000001,customer\r\n")                                           # line 4: too few fields
+        f.write("MB02,web,CU0000001,customer,message,,2026-03-01T09:17:02+01:00,5,,x\r\n")   # line 5: too many
+        f.write('MG03,web,CU0000001,customer,message,,2026-03-01T09:18:02+01:00,7,""\r\n')  # line 6: good
+        f.write('MB03,web,CU0000001,customer,message,,"2026-03-01T09:19:02+01')            # line 7: cut off
+    return root
+
+
+def csv_records(path: Path) -> int:
+    """Records of a CSV file after its header, counted by Python's csv module (independent of DuckDB)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+
+
+def parquet_rows(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+@pytest.fixture(scope="module")
+def hardened(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("any_centre")
+    raw = build_hardening_fixture(base / "raw")
+    work = base / "work"
+    proc = dbt(["build", "--select", "staging"], raw, work, CENTRE_VARS)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    con = duckdb.connect(str(work / "warehouse.duckdb"), read_only=True)
+    yield raw, con, proc
+    con.close()
+
+
+def reason(con, entity: str, key: str) -> str | None:
+    found = con.execute(
+        "select reason_code from staging.stg_rejected_rows where entity = ? and record_key = ?", [entity, key]
+    ).fetchall()
+    return found[0][0] if found else None
+
+
+def test_autumn_overlap_keeps_the_acd_order(hardened):
+    _, con, _ = hardened
+    got = dict((r[0], r[1:]) for r in con.execute(
+        "select call_id, cast(enqueued_at as varchar), cast(answered_at as varchar), cast(ended_at as varchar) "
+        "from staging.stg_telephony__calls where call_id in ('CD01', 'CD02')").fetchall())
+    # EDT = UTC-4 in the first pass, EST = UTC-5 in the second
+    assert got["CD01"] == ("2026-11-01 05:58:00", "2026-11-01 06:02:00", "2026-11-01 06:10:00")
+    assert got["CD02"] == ("2026-11-01 04:59:00", "2026-11-01 05:00:30", "2026-11-01 05:05:00")
+    assert reason(con, "telephony__calls", "CD01") is None
+
+
+def test_spring_forward_gap_reads_with_the_offset_before_the_change(hardened):
+    _, con, _ = hardened
+    got = con.execute(
+        "select cast(enqueued_at as varchar), cast(answered_at as varchar), cast(ended_at as varchar) "
+        "from staging.stg_telephony__calls where call_id = 'CG01'").fetchall()
+    assert got == [("2026-03-08 06:59:50", "2026-03-08 07:00:10", "2026-03-08 07:00:30")]
+
+
+def test_placeholder_timestamps_are_quarantined(hardened):
+    _, con, _ = hardened
+    assert reason(con, "telephony__calls", "CP01") == "implausible_timestamp"
+    assert reason(con, "crm__agents", "A0003|2026-02-01T00:00:00Z") == "implausible_timestamp"
+    assert reason(con, "wfm__agent_states", "A0001|2026-03-01T03:00:00Z") == "implausible_timestamp"
+
+
+def test_still_employed_placeholder_reads_as_open(hardened):
+    _, con, _ = hardened
+    assert con.execute("select left_on from staging.stg_crm__agents where agent_id = 'A0002'").fetchall() == [(None,)]
+
+
+def test_implausible_durations_are_quarantined(hardened):
+    _, con, _ = hardened
+    assert reason(con, "telephony__calls", "CP02") == "implausible_duration"
+    assert reason(con, "telephony__calls", "CP03") == "implausible_duration"
+    assert reason(con, "wfm__agent_states", "A0001|2026-03-01T04:00:00Z") == "implausible_duration"
+    assert reason(con, "wfm__schedules", "A0001|2026-03-02T01:00:00Z") == "implausible_duration"
+    assert reason(con, "telephony__calls", "CP04") is None
+
+
+def test_malformed_csv_records_are_quarantined_with_their_line(hardened):
+    _, con, _ = hardened
+    got = con.execute(
+        "select source_line, json_extract_string(raw_record, '$.error_type') from staging.stg_rejected_rows "
+        "where entity = 'messaging__messages' and reason_code = 'malformed_row' order by source_line").fetchall()
+    assert [g[0] for g in got] == [4, 5, 7]
+    assert got[0][1] == "MISSING COLUMNS" and got[1][1] == "TOO MANY COLUMNS"
+    clean = {r[0] for r in con.execute("select message_id from staging.stg_messaging__messages").fetchall()}
+    assert clean == {"MG01", "MG02", "MG03"}
+
+
+def test_every_physical_record_is_accounted_for(hardened):
+    raw, con, _ = hardened
+    expected: dict[str, int] = {}
+    for entity_dir in COLUMNS:
+        n = 0
+        for f in sorted((raw / entity_dir).glob("*")) if (raw / entity_dir).is_dir() else []:
+            n += csv_records(f) if f.suffix == ".csv" else parquet_rows(f) if f.suffix == ".parquet" else 0
+        expected[entity_dir.replace("/", "__")] = n
+    got = {r[0]: r[1:] for r in con.execute(
+        "select entity, raw_rows, clean_rows + rejected_rows + duplicate_rows + superseded_rows, malformed_rows "
+        "from staging.stg_row_reconciliation").fetchall()}
+    assert {e: g[0] for e, g in got.items()} == expected
+    assert all(g[0] == g[1] for g in got.values())
+    assert got["messaging__messages"][2] == 3
+
+
+def test_binary_parquet_strings_come_out_as_text(hardened):
+    _, con, _ = hardened
+    cities = {r[0] for r in con.execute("select city from staging.stg_crm__customers").fetchall()}
+    assert cities == {"上海", "Zürich"}
+
+
+def test_other_extensions_are_listed_as_skipped(hardened):
+    raw, con, proc = hardened
+    skipped = con.execute("select entity, file from raw.skipped_files").fetchall()
+    assert skipped == [("telephony__calls", str((raw / "telephony/calls/README.txt").resolve()))]
+    assert "skipped" in proc.stdout and "README.txt" in proc.stdout
+
+
+def test_gbk_file_stops_with_one_line_saying_how_to_convert(tmp_path: Path):
+    raw = tmp_path / "raw"
+    write_csv(raw, "crm/agents", "2026-03-01.csv", [A("A0001")])
+    path = raw / "crm/customers/2026-03-01.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(("customer_id,full_name,email,phone,city,segment,created_at,updated_at\n"
+                      "CU1,张三,x@y.cn,13800138000,上海,vip,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z\n"
+                      ).encode("gb18030"))
+    proc = dbt(["run", "--select", "dim_date"], raw, tmp_path / "work")
+    assert proc.returncode != 0
+    assert f"Raw file {path.resolve()} is not UTF-8" in proc.stdout
+    assert "iconv -f GB18030 -t UTF-8" in proc.stdout
+
+
+@pytest.mark.parametrize("bad, expected", [
+    ({"reporting_timezone": "Mars/Olympus_Mons"}, "var reporting_timezone = Mars/Olympus_Mons is not a known IANA time zone"),
+    ({"fcr_window_hours": -1}, "var fcr_window_hours = -1 is below its minimum 0"),
+    ({"session_gap_minutes": "thirty"}, "var session_gap_minutes = thirty is not a whole number"),
+])
+def test_bad_settings_stop_before_any_model_with_one_line(tmp_path: Path, bad: dict, expected: str):
+    raw = tmp_path / "raw"
+    write_csv(raw, "crm/agents", "2026-03-01.csv", [A("A0001")])
+    proc = dbt(["run", "--select", "dim_date"], raw, tmp_path / "work", bad)
+    assert proc.returncode != 0
+    assert expected in proc.stdout
+    assert "1 of 1 START" not in proc.stdout  # no model ran
+
+
+# ----------------------------------------------------------------- settings matrix
+
+MATRIX = {
+    # a centre in Zurich with a New York ACD and the README's FCR window; short abandons off
+    "zurich_new_york": {"reporting_timezone": "Europe/Zurich", "telephony_timezone": "America/New_York",
+                        "fcr_window_hours": 72, "short_abandon_s": 0, "service_level_s": 30},
+    # southern hemisphere DST (Auckland ends DST in April) and London, other windows and gaps
+    "auckland_london": {"reporting_timezone": "Pacific/Auckland", "telephony_timezone": "Europe/London",
+                        "session_gap_minutes": 10, "chat_gap_cap_s": 60, "survey_match_hours": 48,
+                        "conversion_window_days": 0, "slow_response_threshold_s": 30, "late_grace_s": 0,
+                        "alert_min_volume": 0, "default_country_code": "64"},
+    # no DST, zero windows
+    "utc_zero_windows": {"reporting_timezone": "UTC", "telephony_timezone": "UTC", "fcr_window_hours": 0,
+                         "survey_match_hours": 0, "service_level_s": 0},
+}
+
+
+@pytest.fixture(scope="module")
+def matrix_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from datetime import date
+
+    from ccw.simulator import simulate_to_folder
+
+    out = tmp_path_factory.mktemp("matrix") / "raw"
+    # 2026-03-06 .. 2026-03-30: New York (03-08) and Europe (03-29) spring forward inside it
+    simulate_to_folder(out, days=25, agents=6, seed=3, start=date(2026, 3, 6))
+    return out
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_settings_matrix_builds_green(matrix_raw: Path, tmp_path: Path, name: str):
+    settings = MATRIX[name]
+    proc = dbt(["build"], matrix_raw, tmp_path, settings)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        days = con.execute("select count(*), min(activity_date), max(activity_date) from marts.fct_agent_daily").fetchone()
+        assert days[0] > 0 and str(days[1]) >= "2026-03-05" and str(days[2]) <= "2026-04-03"
+        assert con.execute("select count(*) from marts.fct_agent_daily a anti join marts.dim_date d "
+                           "on a.activity_date = d.date").fetchone()[0] == 0
+        if settings.get("short_abandon_s") == 0:
+            assert con.execute("select sum(short_abandons) from marts.fct_queue_daily").fetchone()[0] == 0
+        # the settings change what the marts say, never which raw rows are rejected
+        got = {(r[0], r[1]): r[2] for r in con.execute(
+            "select entity, reason_code, count(*) from staging.stg_rejected_rows group by all").fetchall()}
+    with (matrix_raw / "_ground_truth" / "rejected_by_reason.csv").open() as f:
+        expected = {(r["entity"], r["reason_code"]): int(r["rows"]) for r in csv.DictReader(f) if int(r["rows"])}
+    assert got == expected
