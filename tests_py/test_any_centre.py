@@ -278,3 +278,94 @@ def test_settings_matrix_builds_green(matrix_raw: Path, tmp_path: Path, name: st
     with (matrix_raw / "_ground_truth" / "rejected_by_reason.csv").open() as f:
         expected = {(r["entity"], r["reason_code"]): int(r["rows"]) for r in csv.DictReader(f) if int(r["rows"])}
     assert got == expected
+
+
+# ----------------------------------------------------------------- changed raw files
+
+
+def small_folder(root: Path) -> Path:
+    write_csv(root, "crm/agents", "2026-03-01.csv", [A("A0001"), A("A0002")])
+    write_csv(root, "telephony/calls", "2026-03-01.csv", [C("C001"), C("C002", agent_id="A0002")])
+    write_csv(root, "telephony/calls", "2026-03-02.csv", [C("C003", enqueued_at="2026-03-02 09:00:00",
+                                                            answered_at="2026-03-02 09:00:10",
+                                                            ended_at="2026-03-02 09:03:00")])
+    return root
+
+
+@pytest.fixture()
+def loaded(tmp_path: Path):
+    """A small folder loaded once (staging only), ready for an incremental build."""
+    raw = small_folder(tmp_path / "raw")
+    work = tmp_path / "work"
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return raw, work
+
+
+def calls_in_staging(work: Path) -> set[str]:
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        return {r[0] for r in con.execute("select call_id from staging.stg_telephony__calls").fetchall()}
+
+
+def test_a_touched_file_with_the_same_content_loads_on(loaded):
+    raw, work = loaded
+    path = raw / "telephony/calls/2026-03-01.csv"
+    path.write_bytes(path.read_bytes())  # new modification time, same bytes
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert calls_in_staging(work) == {"C001", "C002", "C003"}
+
+
+@pytest.mark.parametrize("change", ["rewrite_same_size", "rewrite_longer", "delete"])
+def test_a_changed_loaded_file_stops_the_build_until_a_full_refresh(loaded, change: str):
+    raw, work = loaded
+    path = raw / "telephony/calls/2026-03-01.csv"
+    if change == "delete":
+        path.unlink()
+        expected_calls = {"C003"}
+    elif change == "rewrite_same_size":
+        path.write_text(path.read_text().replace("C002", "C009"))
+        expected_calls = {"C001", "C009", "C003"}
+    else:
+        write_csv(raw, "telephony/calls", "2026-03-01.csv", [C("C001"), C("C002", agent_id="A0002"), C("C004")])
+        expected_calls = {"C001", "C002", "C003", "C004"}
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+    assert proc.returncode != 0
+    word = "deleted" if change == "delete" else "rewritten"
+    assert f"Raw file {path.resolve()} was {word}" in proc.stdout
+    assert "--full-refresh" in proc.stdout
+    assert calls_in_staging(work) == {"C001", "C002", "C003"}  # nothing half-loaded
+    proc = dbt(["run", "--select", "+stg_telephony__calls", "--full-refresh"], raw, work)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert calls_in_staging(work) == expected_calls
+    # and the next incremental build is green again
+    assert dbt(["run", "--select", "+stg_telephony__calls"], raw, work).returncode == 0
+
+
+def test_a_moved_raw_folder_stops_the_build(loaded, tmp_path: Path):
+    raw, work = loaded
+    moved = raw.rename(tmp_path / "raw_moved")
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], moved, work)
+    assert proc.returncode != 0
+    assert "loaded from another raw folder" in proc.stdout and "--full-refresh" in proc.stdout
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select raw_rows from staging.stg_row_reconciliation "
+                           "where entity = 'telephony__calls'").fetchone()[0] == 3  # not double counted
+
+
+def test_an_empty_raw_folder_fails_instead_of_publishing_empty_marts(tmp_path: Path):
+    raw = tmp_path / "raw"
+    (raw / "crm/agents").mkdir(parents=True)
+    (raw / "telephony/calls").mkdir(parents=True)
+    proc = dbt(["build"], raw, tmp_path / "work")
+    assert proc.returncode != 0
+    assert f"Raw folder {raw.resolve()} has no export files" in proc.stdout
+
+
+def test_header_only_exports_fail_the_build_on_an_empty_agent_fact(tmp_path: Path):
+    raw = tmp_path / "raw"
+    for entity in COLUMNS:
+        write_csv(raw, entity, "2026-03-01.csv", [])
+    proc = dbt(["build"], raw, tmp_path / "work")
+    assert proc.returncode != 0
+    assert "not_empty_fct_agent_daily" in proc.stdout

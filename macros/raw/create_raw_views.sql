@@ -29,6 +29,15 @@
     BINARY columns without a UTF-8 annotation are read as text. Files of any
     other extension in an entity folder are listed in raw.skipped_files and
     logged, never ignored silently.
+
+    Changed raw files are detected: raw.file_manifest holds every file a
+    parsed model loaded (path relative to the raw folder, size, modification
+    time, md5 of the content). Unless --full-refresh is given, a loaded file
+    that was deleted or rewritten since, or a raw folder that moved, stops
+    the invocation with one line asking for --full-refresh (the warehouse
+    holds rows of the files as they were; check_raw_manifest). A raw folder
+    with no .csv or .parquet file at all stops it too: empty marts are never
+    published.
 -#}
 {% macro create_raw_views() %}
     {% if execute %}
@@ -69,6 +78,14 @@
             {% endif %}
         {% endif %}
     {% endfor %}
+
+    {% if not (all_csv or all_parquet) %}
+        {{ exceptions.raise_compiler_error(
+            "Raw folder " ~ root ~ " has no export files (<system>/<entity>/*.csv or *.parquet, raw-sources.md): "
+            ~ "point RAW_DIR (or --raw-dir) at your exports, or run `ccw simulate --out " ~ root ~ "` for demo data"
+        ) }}
+    {% endif %}
+    {% do check_raw_manifest(root) %}
 
     {#- 2. CSV headers, one scan over all CSV files; a file that is not UTF-8
         (try(decode) is null) is named in one error line -#}
@@ -339,3 +356,80 @@
         else strftime({{ expr }}, '{{ f2 }}')
     end
 {%- endmacro %}
+
+{#- Stop when a file the warehouse loaded was deleted or rewritten, or the raw
+    folder moved (see create_raw_views); skipped with --full-refresh. The
+    content hash is computed only for files whose size or time changed. -#}
+{% macro check_raw_manifest(root) %}
+    {{ return(adapter.dispatch('check_raw_manifest', 'contact_center')(root)) }}
+{% endmacro %}
+{% macro duckdb__check_raw_manifest(root) %}
+    {% do run_query(
+        "create schema if not exists raw; create table if not exists raw.file_manifest (entity varchar, "
+        ~ "relative_path varchar, source_file varchar, size bigint, last_modified varchar, content_md5 varchar, "
+        ~ "loaded_in varchar)"
+    ) %}
+    {% if flags.FULL_REFRESH %}{{ return(none) }}{% endif %}
+    {% set root_q = sql_quote_text(root) %}
+    {% set moved = run_query(
+        "select any_value(source_file), count(*) from raw.file_manifest "
+        ~ "where source_file != '" ~ root_q ~ "/' || relative_path"
+    ) %}
+    {% if moved.columns[1].values()[0] > 0 %}
+        {% set old = moved.columns[0].values()[0] %}
+        {{ exceptions.raise_compiler_error(
+            "The warehouse was loaded from another raw folder (" ~ old ~ " and "
+            ~ (moved.columns[1].values()[0] - 1) ~ " more files) than " ~ root
+            ~ ": rebuild it from this folder with `ccw build --full-refresh` (or `dbt build --full-refresh`)"
+        ) }}
+    {% endif %}
+    {% set changes = run_query(
+        "with current_files as (select filename, size, cast(last_modified as varchar) as last_modified "
+        ~ "from read_blob('" ~ root_q ~ "/*/*/*')), "
+        ~ "compared as (select m.source_file, m.size as old_size, c.size as new_size, m.content_md5, "
+        ~ "c.filename is null as is_deleted, c.size is distinct from m.size as size_changed, "
+        ~ "c.last_modified is distinct from m.last_modified as time_changed "
+        ~ "from raw.file_manifest as m left join current_files as c on c.filename = m.source_file) "
+        ~ "select source_file, is_deleted, size_changed, old_size, new_size, content_md5 from compared "
+        ~ "where is_deleted or size_changed or time_changed order by source_file"
+    ) %}
+    {% set problems = [] %}
+    {% set touched = [] %}
+    {% for row in changes.rows %}
+        {% if row[1] %}
+            {% do problems.append(row[0] ~ " was deleted") %}
+        {% elif row[2] %}
+            {% do problems.append(row[0] ~ " was rewritten (" ~ row[3] ~ " -> " ~ row[4] ~ " bytes)") %}
+        {% else %}
+            {% do touched.append(row) %}
+        {% endif %}
+    {% endfor %}
+    {% if touched %}
+        {% set paths = [] %}
+        {% for row in touched %}{% do paths.append(row[0]) %}{% endfor %}
+        {% set hashed = run_query(
+            "select filename, md5(content), cast(last_modified as varchar) from read_blob(" ~ sql_path_list(paths) ~ ")"
+        ) %}
+        {% set was = {} %}
+        {% for row in touched %}{% do was.update({row[0]: row[5]}) %}{% endfor %}
+        {% for row in hashed.rows %}
+            {% if row[1] != was[row[0]] %}
+                {% do problems.append(row[0] ~ " was rewritten (same size, other content)") %}
+            {% else %}
+                {#- only touched: same content, remember the new time -#}
+                {% do run_query(
+                    "update raw.file_manifest set last_modified = '" ~ row[2] ~ "' where source_file = '"
+                    ~ sql_quote_text(row[0]) ~ "'"
+                ) %}
+            {% endif %}
+        {% endfor %}
+    {% endif %}
+    {% if problems %}
+        {{ exceptions.raise_compiler_error(
+            "Raw file " ~ problems[0] ~ " since the warehouse loaded it"
+            ~ (" (and " ~ (problems | length - 1) ~ " more changed files)" if problems | length > 1 else "")
+            ~ ": the warehouse holds its old rows; rebuild with `ccw build --full-refresh` "
+            ~ "(or `dbt build --full-refresh`), or put the file back as it was"
+        ) }}
+    {% endif %}
+{% endmacro %}

@@ -37,7 +37,8 @@
 {% macro staging_parsed_rows(entity_name, row_rules=[]) -%}
 {{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ reset_malformed_rows('" ~ entity_name ~ "') }}",
-          post_hook="{{ capture_malformed_rows('" ~ entity_name ~ "') }}") -}}
+          post_hook=["{{ capture_malformed_rows('" ~ entity_name ~ "') }}",
+                     "{{ record_loaded_files('" ~ entity_name ~ "') }}"]) -}}
 {%- set spec = raw_entity(entity_name) -%}
 with
 
@@ -399,7 +400,8 @@ select * from final
     already there (same file and line) is not copied twice. -#}
 {% macro reset_malformed_rows(entity_name) %}
     {% if execute and not is_incremental() %}
-        delete from raw.malformed_rows where entity = '{{ entity_name }}'
+        delete from raw.malformed_rows where entity = '{{ entity_name }}';
+        delete from raw.file_manifest where entity = '{{ entity_name }}'
     {% else %}
         select 1
     {% endif %}
@@ -443,4 +445,24 @@ select * from final
         where m.entity = '{{ entity_name }}' and m.source_file = s.file_path and m.source_line = e.line
     )
     group by s.file_path, e.line
+{% endmacro %}
+
+{#- The manifest entries (create_raw_views, check_raw_manifest) of the files
+    this invocation's parsed model loaded: rows parsed or records rejected. -#}
+{% macro record_loaded_files(entity_name) %}
+    {% if not execute %}{{ return('select 1') }}{% endif %}
+    {% set root = raw_dir() %}
+    {% set loaded = run_query(
+        "select distinct source_file from " ~ this ~ " where loaded_in = '" ~ invocation_id ~ "' "
+        ~ "union select distinct source_file from raw.malformed_rows where entity = '" ~ entity_name ~ "' "
+        ~ "and loaded_in = '" ~ invocation_id ~ "'"
+    ) %}
+    {% set files = loaded.columns[0].values() | list %}
+    {% if not files %}{{ return('select 1') }}{% endif %}
+    {{ return(
+        "delete from raw.file_manifest where source_file in (" ~ sql_path_list(files)[1:-1] ~ "); "
+        ~ "insert into raw.file_manifest select '" ~ entity_name ~ "', substr(filename, "
+        ~ (root | length + 2) ~ "), filename, size, cast(last_modified as varchar), md5(content), '"
+        ~ invocation_id ~ "' from read_blob(" ~ sql_path_list(files) ~ ")"
+    ) }}
 {% endmacro %}
