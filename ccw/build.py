@@ -7,16 +7,28 @@ so incremental models keep their state), and when the build has succeeded it is 
 published file with one atomic `os.replace`. A reader that had the old file
 open keeps reading the old, complete tables; a new reader gets the new ones.
 A failed build leaves the published file untouched.
+
+One writer at a time: a build holds a lock file beside the warehouse
+(`filelock`, released by the OS if the process dies), so a second `ccw build`
+of the same warehouse stops at once with one line. A published file that
+another process holds read-write is never copied or replaced: the build stops
+with one line naming the process, before it starts and again before the swap.
+A write-ahead log left by a writer that is gone is carried into the side file
+(its committed changes are kept) and moved away before the swap, so it never
+meets the new file.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
 import click
+import duckdb
+from filelock import FileLock, Timeout
 
 from ccw.dbt import run_dbt
 from ccw.errors import CcwError
@@ -30,6 +42,34 @@ def building_path(published: Path) -> Path:
     the semantic manifest use, is the same), in a sibling folder of the same
     file system (so the final rename is atomic)."""
     return published.parent / ".building" / published.name
+
+
+def lock_path(published: Path) -> Path:
+    return published.parent / f".{published.name}.lock"
+
+
+def writer_holding(published: Path) -> str | None:
+    """Who holds the published file read-write, if anyone: read-only readers
+    share DuckDB's lock, a writer does not, so a read-only open fails only
+    when a writer is there."""
+    if not published.exists():
+        return None
+    try:
+        duckdb.connect(str(published), read_only=True).close()
+    except duckdb.Error as exc:
+        if "lock" not in str(exc).lower():
+            raise CcwError(f"{published} cannot be opened: {str(exc).splitlines()[0]}", str(published),
+                           "rebuild it with `ccw build --full-refresh`") from None
+        holder = re.search(r"PID (\d+)", str(exc))
+        return f"process {holder.group(1)}" if holder else "another process"
+    return None
+
+
+def require_no_writer(published: Path) -> None:
+    who = writer_holding(published)
+    if who:
+        raise CcwError(f"{published} is open read-write by {who}", str(published),
+                       "close that connection (readers open it with read_only=True), then rerun `ccw build`")
 
 
 def require_raw_dir(raw_dir: Path) -> Path:
@@ -57,14 +97,33 @@ def publish_build(
     raw_dir = require_raw_dir(Path(raw_dir).resolve())
     warehouse = Path(warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path(warehouse)))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise CcwError(f"another `ccw build` is already building {warehouse}", str(lock_path(warehouse)),
+                       "wait for it to finish; readers keep seeing the published file meanwhile") from None
+    try:
+        return _build_and_swap(raw_dir, warehouse, dbt_args, full_refresh, stream, target_path, log_path, unit_tests)
+    finally:
+        lock.release()
+
+
+def _build_and_swap(raw_dir: Path, warehouse: Path, dbt_args: list[str] | None, full_refresh: bool, stream: bool,
+                    target_path: Path | None, log_path: Path | None, unit_tests: bool | None) -> float:
+    require_no_writer(warehouse)
+    wal = warehouse.with_name(warehouse.name + ".wal")
     side = building_path(warehouse)
+    side_wal = side.with_name(side.name + ".wal")
     side.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (side, side.with_name(side.name + ".wal")):
+    for leftover in (side, side_wal):
         if leftover.exists():
             leftover.unlink()
     incremental = warehouse.exists() and not full_refresh
     if incremental:
         shutil.copy2(warehouse, side)
+        if wal.exists():  # a writer that is gone left committed changes in its log: they come along
+            shutil.copy2(wal, side_wal)
     start = time.perf_counter()
     args = ["build", *(dbt_args or [])]
     if full_refresh:
@@ -72,10 +131,17 @@ def publish_build(
     if not (unit_tests if unit_tests is not None else not incremental):
         args += ["--exclude-resource-type", "unit_test"]
     run_dbt(args, raw_dir, side, target_path=target_path, log_path=log_path, stream=stream)
-    wal = side.with_name(side.name + ".wal")
+    if side_wal.exists():
+        raise CcwError("the built file still has a write-ahead log", str(side_wal), "rerun `ccw build`")
+    require_no_writer(warehouse)  # a writer may have opened it during the build
     if wal.exists():
-        raise CcwError("the built file still has a write-ahead log", str(wal), "rerun `ccw build`")
-    os.replace(side, warehouse)
+        # the old file's log must not meet the new file: move it aside first
+        stale = wal.with_name(wal.name + ".stale")
+        os.replace(wal, stale)
+        os.replace(side, warehouse)
+        stale.unlink()
+    else:
+        os.replace(side, warehouse)
     return time.perf_counter() - start
 
 
@@ -84,10 +150,12 @@ def publish_build(
 @click.option("--warehouse", type=click.Path(dir_okay=False), default=None, help="DuckDB file to publish (default: $WAREHOUSE_PATH or warehouse/contact_center.duckdb).")
 @click.option("--full-refresh", is_flag=True, help="Rebuild every incremental model from scratch.")
 @click.option("--select", "select", default=None, help="dbt selection, passed through (e.g. 'marts').")
+@click.option("--vars", "dbt_vars", default=None, metavar="YAML",
+              help="Settings as dbt takes them, e.g. \"{reporting_timezone: Europe/Zurich, fcr_window_hours: 72}\".")
 @click.option("--unit-tests/--no-unit-tests", "unit_tests", default=None,
               help="Run dbt's unit tests (default: on a first or --full-refresh build only; data tests always run).")
 @click.option("--quiet", is_flag=True, help="Do not stream dbt's output.")
-def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select: str | None,
+def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select: str | None, dbt_vars: str | None,
           unit_tests: bool | None, quiet: bool) -> None:
     """Build the warehouse from the raw folder with `dbt build` (models, seeds,
     tests) into a side file, and publish it atomically when it succeeds.
@@ -96,6 +164,8 @@ def build(raw_dir: str | None, warehouse: str | None, full_refresh: bool, select
     raw = resolve(raw_dir) if raw_dir else default_raw_dir()
     wh = resolve(warehouse) if warehouse else default_warehouse_path()
     extra = ["--select", select] if select else []
+    if dbt_vars:
+        extra += ["--vars", dbt_vars]
     require_raw_dir(raw)  # before the first output line: the error is the first line
     click.echo(f"building {wh} from {raw} ...", err=True)
     seconds = publish_build(raw, wh, extra, full_refresh=full_refresh, stream=not quiet, unit_tests=unit_tests)

@@ -1,14 +1,31 @@
-"""Run dbt as a subprocess with the project's profile and absolute paths."""
+"""Run dbt as a subprocess with the project's profile and absolute paths.
+
+dbt writes its structured log (`--log-format json`) to our pipe; its full
+text log goes to `<log path>/dbt.log` as usual. The terminal shows progress
+(nodes done / total, the node running, elapsed) — a live bar on a terminal,
+a plain line every few seconds otherwise, never ANSI codes off a terminal —
+plus dbt's warnings. A failure becomes one line: what failed, where (file,
+model or test) and how to fix it, taken from dbt's error event or
+`run_results.json`, never dbt's summary line.
+
+rich draws the bar (a well-kept library); the plain mode is a few lines of
+our own because rich, off a terminal, prints nothing until the end.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from ccw.errors import CcwError
 from ccw.paths import PROJECT_ROOT
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def dbt_executable() -> str:
@@ -28,9 +45,112 @@ def dbt_env(raw_dir: Path, warehouse_path: Path, extra: dict[str, str] | None = 
             "PWD": str(PROJECT_ROOT),
         }
     )
+    env.pop("DBT_TARGET", None)  # builds write: always the dev target
     if extra:
         env.update(extra)
     return env
+
+
+class Progress:
+    """Nodes done / total on stderr: a rich bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, enabled: bool, label: str):
+        self.enabled = enabled
+        self.label = label
+        self.start = time.monotonic()
+        self.done = 0
+        self.total = 0
+        self.current = ""
+        self.last_line = 0.0
+        self.tty = enabled and sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+        self._bar = None
+        self._task = None
+        if self.tty:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress
+            from rich.progress import TextColumn, TimeElapsedColumn
+
+            self._bar = RichProgress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.fields[node]}"), console=Console(stderr=True), transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(label, total=None, node="")
+
+    def started(self, node: str, total: int) -> None:
+        self.current, self.total = node, max(self.total, total)
+        self._refresh()
+
+    def finished(self, node: str, total: int) -> None:
+        self.done += 1
+        self.total = max(self.total, total)
+        self._refresh()
+
+    def say(self, line: str) -> None:
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.console.print(line, markup=False, highlight=False)
+        else:
+            sys.stderr.write(line + "\n")
+
+    def _refresh(self) -> None:
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, total=self.total or None, node=self.current)
+            return
+        now = time.monotonic()
+        if now - self.last_line >= 5 or (self.total and self.done == self.total):
+            self.last_line = now
+            sys.stderr.write(f"{self.label}: {self.done}/{self.total or '?'} nodes, "
+                             f"{now - self.start:.0f}s, running {self.current}\n")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _first_message_line(text: str) -> str:
+    """The line of a dbt error that says what is wrong (not dbt's 'Compilation Error in ...' header)."""
+    lines = [_ANSI.sub("", ln).strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith(">") and not ln.startswith("[ERROR]")
+             and not ln.startswith("Encountered an error")]
+    body = [ln for ln in lines if not re.match(r"^(Compilation|Runtime|Database|Parsing) Error( in .*)?$", ln)]
+    return (body or lines or ["no message"])[0]
+
+
+def _failed_node(target_path: Path) -> tuple[str, str, str] | None:
+    """(what, where, fix) for the first failed node of run_results.json, if any."""
+    results_file = target_path / "run_results.json"
+    if not results_file.exists():
+        return None
+    results = json.loads(results_file.read_text()).get("results", [])
+    failed = [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
+    if not failed:
+        return None
+    first = failed[0]
+    uid = first.get("unique_id", "")
+    name = uid.split(".")[-1] if uid else "a node"
+    where = uid
+    manifest = target_path / "manifest.json"
+    if manifest.exists():
+        loaded = json.loads(manifest.read_text())
+        node = loaded.get("nodes", {}).get(uid) or loaded.get("unit_tests", {}).get(uid) or {}
+        where = node.get("original_file_path") or uid
+        name = node.get("name") or name
+    message = _first_message_line(first.get("message") or "")
+    if first.get("failures"):
+        message = f"{first['failures']} failing row(s)"
+    more = f" (and {len(failed) - 1} more failed)" if len(failed) > 1 else ""
+    if uid.startswith("operation."):  # on-run-start: the project's own checks say what, where and how
+        return (message + more, None, None)
+    if uid.startswith("test."):
+        return (f"data test {name} failed: {message}{more}", where,
+                f"inspect it with `dbt test --select {name} --store-failures` or read logs/dbt.log")
+    if uid.startswith("unit_test."):
+        return (f"unit test {name} failed{more}", where, f"run `dbt test --select {name}` to see the differing rows")
+    return (f"{uid.split('.')[0] or 'node'} {name} failed: {message}{more}", where, "read logs/dbt.log for the full error")
 
 
 def run_dbt(
@@ -43,12 +163,14 @@ def run_dbt(
     stream: bool = True,
     project_dir: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` in the project. Raises CcwError with dbt's own error lines on failure.
+    """Run `dbt <args>` in the project. Progress goes to stderr when `stream`;
+    a failure raises CcwError with one line. Returns dbt's messages as stdout (plain text).
 
     `target_path`/`log_path` let several builds run side by side (tests, benchmarks).
     """
     project = Path(project_dir or PROJECT_ROOT)
-    cmd = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(PROJECT_ROOT / "profiles")]
+    cmd = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(PROJECT_ROOT / "profiles"),
+           "--log-format", "json"]
     env = dbt_env(raw_dir, warehouse_path, extra_env)
     env["PWD"] = str(project)
     if target_path:
@@ -56,23 +178,46 @@ def run_dbt(
     if log_path:
         env["DBT_LOG_PATH"] = str(log_path)
     Path(warehouse_path).parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-    )
-    lines: list[str] = []
+    results_dir = Path(target_path) if target_path else project / "target"
+    stale = results_dir / "run_results.json"
+    if stale.exists():
+        stale.unlink()
+    progress = Progress(stream, f"dbt {args[0]}")
+    messages: list[str] = []
+    errors: list[str] = []
+    proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1)
     assert proc.stdout is not None
-    for line in proc.stdout:
-        lines.append(line)
-        if stream:
-            sys.stderr.write(line)
-    rc = proc.wait()
-    out = "".join(lines)
+    try:
+        for raw_line in proc.stdout:
+            try:
+                event = json.loads(raw_line)
+                info, data = event["info"], event.get("data", {})
+            except (ValueError, KeyError, TypeError):
+                messages.append(raw_line.rstrip("\n"))  # not an event (a crash before logging started)
+                continue
+            msg = _ANSI.sub("", info.get("msg") or "")
+            messages.append(msg)
+            node = (data.get("node_info") or {}).get("node_name", "")
+            if "index" in data and "total" in data and node:
+                if info["name"] in ("LogStartLine", "LogHookStartLine"):
+                    progress.started(node, int(data["total"]))
+                elif info["name"].endswith("Result") or info["name"] == "LogHookEndLine":
+                    progress.finished(node, int(data["total"]))
+            if info.get("level") == "error":
+                errors.append(msg)
+            elif info.get("level") == "warn" and msg.strip():
+                progress.say(f"warning: {_first_message_line(msg)}")
+    finally:
+        rc = proc.wait()
+        progress.close()
+    out = "\n".join(messages)
     if rc != 0:
-        errors = [ln.strip() for ln in lines if any(k in ln for k in ("Error", "ERROR", "FAIL", "Failure"))]
-        summary = errors[-1] if errors else (lines[-1].strip() if lines else "no output")
-        raise CcwError(
-            f"dbt {' '.join(args[:1])} failed: {summary[:400]}",
-            str(project),
-            "see the dbt output above or logs/dbt.log",
-        )
+        failed = _failed_node(results_dir)
+        if failed:
+            raise CcwError(*failed)
+        detail = next((e for e in errors if e.strip()), "") or (messages[-1] if messages else "no output")
+        raise CcwError(_first_message_line(detail)[:600], None,
+                       None if "--full-refresh" in detail or "iconv" in detail or " var " in detail
+                       else f"dbt {args[0]} failed; read {Path(log_path or project / 'logs') / 'dbt.log'}")
     return subprocess.CompletedProcess(cmd, rc, out, "")
