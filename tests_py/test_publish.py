@@ -194,5 +194,5 @@ def test_a_failing_data_test_names_the_test_and_its_file(demo_raw, tmp_path):
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 2
     last = err.strip().splitlines()[-1]
-    assert last.startswith("error: data test not_empty_fct_agent_daily failed"), err[-2000:]
+    assert last.startswith("error: data test not_empty_fct_agent_daily"), err[-2000:]
     assert "in models/marts/_marts__models.yml" in last and "--store-failures" in last
