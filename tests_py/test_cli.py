@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
 
@@ -36,3 +38,33 @@ def test_build_on_a_missing_raw_folder_is_one_readable_line(tmp_path):
     assert len(lines) == 1, out.stderr
     assert lines[0].startswith("error:") and "does not exist" in lines[0]
     assert "Traceback" not in out.stderr
+
+
+def _readme_ccw_lines() -> list[str]:
+    from ccw.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+    lines = []
+    for block in blocks:
+        for line in block.splitlines():
+            command = line.split("  #", 1)[0].strip()
+            if command.startswith("ccw "):
+                lines.append(command)
+    return lines
+
+
+def test_readme_ccw_commands_parse_as_written():
+    """Every `ccw ...` line of the README's code blocks is accepted by the CLI's own parser as pasted
+    (no `[--option]` or `<placeholder>` left): options exist and their values have the right type."""
+    from ccw.cli import cli
+
+    lines = _readme_ccw_lines()
+    assert len(lines) >= 5
+    for line in lines:
+        assert not re.search(r"\[--|<[a-z]", line), line
+        words = shlex.split(line)[1:]
+        ctx = cli.make_context("ccw", words[:1])
+        command = cli.get_command(ctx, words[0])
+        assert command is not None, line
+        command.make_context(words[0], words[1:])  # raises click.UsageError when the line does not parse

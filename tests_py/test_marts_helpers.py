@@ -68,8 +68,9 @@ def dbt(project: Path, args: list[str], raw_dir: Path, warehouse: Path, check: b
     return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
 
 
-def mf(project: Path, args: list[str], raw_dir: Path, warehouse: Path) -> subprocess.CompletedProcess[str]:
-    """Run the MetricFlow CLI (`mf`) in `project` against `warehouse`."""
+def mf(project: Path, args: list[str], raw_dir: Path, warehouse: Path,
+       target: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the MetricFlow CLI (`mf`) in `project` against `warehouse` (profile target `target`, default dev)."""
     exe = Path(sys.executable).parent / "mf"
     env = dbt_env(raw_dir, warehouse)
     env.update(
@@ -83,6 +84,8 @@ def mf(project: Path, args: list[str], raw_dir: Path, warehouse: Path) -> subpro
         }
     )
     env.pop("DBT_TARGET_PATH", None)  # mf reads <project>/target/semantic_manifest.json
+    if target:
+        env["DBT_TARGET"] = target
     return subprocess.run([str(exe), *args], cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
 

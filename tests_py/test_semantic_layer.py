@@ -4,6 +4,8 @@ MetricFlow semantic layer's answers (`mf query`)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -142,3 +144,31 @@ def test_mf_queue_month_service_level_equals_the_rollup_of_fct_queue_daily(seman
     s["queue_offered"] = s["offered"]
     cols = ["service_level", "abandonment_rate", "queue_asa_s", "queue_offered"]
     _assert_frames_equal(s[["queue", "month", *cols]], answer[["queue", "month", *cols]], ["queue", "month"], cols, "mf queue x month")
+
+
+HOLD_READ_ONLY = """
+import duckdb, sys, time
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("select count(*) from marts.fct_agent_daily").fetchone()
+print("ready", flush=True)
+time.sleep(300)
+"""
+
+
+def test_mf_query_works_beside_a_read_only_reader_with_the_reader_target(semantic_project, tmp_path: Path) -> None:
+    """A dashboard holds a read-only connection: `mf query` on the reader target answers; on the
+    read-write dev target DuckDB refuses the file (the control that shows the reader target matters)."""
+    project, raw, wh = semantic_project
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_READ_ONLY, str(wh)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        args = ["query", "--metrics", "fcr_rate,contacts_owned", "--group-by", "metric_time__month"]
+        out = tmp_path / "reader.csv"
+        proc = mf(project, [*args, "--csv", str(out)], raw, wh, target="reader")
+        assert proc.returncode == 0 and out.exists(), (proc.stdout + proc.stderr)[-3000:]
+        assert len(pd.read_csv(out)) >= 1
+        control = mf(project, [*args, "--csv", str(tmp_path / "dev.csv")], raw, wh)
+        assert control.returncode != 0 or not (tmp_path / "dev.csv").exists()
+    finally:
+        holder.kill()
+        holder.wait()
