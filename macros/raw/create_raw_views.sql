@@ -99,12 +99,7 @@
         {% set not_utf8 = [] %}
         {% for row in headers.rows if row[2] %}{% do not_utf8.append(row[0]) %}{% endfor %}
         {% if not_utf8 %}
-            {{ exceptions.raise_compiler_error(
-                "Raw file " ~ not_utf8[0] ~ " is not UTF-8"
-                ~ (" (and " ~ (not_utf8 | length - 1) ~ " more)" if not_utf8 | length > 1 else "")
-                ~ ": the contract reads UTF-8 CSV; convert it, e.g. for a GBK/GB18030 export "
-                ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet"
-            ) }}
+            {{ exceptions.raise_compiler_error(not_utf8_message(not_utf8[0], not_utf8 | length - 1)) }}
         {% endif %}
         {% for row in headers.rows %}
             {% set line = (row[1] or '') | replace('\ufeff', '') %}
@@ -273,7 +268,7 @@
         ~ ") as t(entity, file)" ~ ("" if skipped_rows else " where false")
     ) %}
     {% for name, path in skipped[:10] %}
-        {% do log("warning: skipped " ~ path ~ " (entity " ~ name ~ "): only .csv and .parquet files are read", info=true) %}
+        {% do exceptions.warn("skipped " ~ path ~ " (entity " ~ name ~ "): only .csv and .parquet files are read; listed in raw.skipped_files") %}
     {% endfor %}
 
     {% for statement in statements %}
@@ -432,4 +427,12 @@
             ~ "(or `dbt build --full-refresh`), or put the file back as it was"
         ) }}
     {% endif %}
+{% endmacro %}
+
+{#- One line for a CSV file that is not UTF-8 (read_blob check here, DuckDB's
+    INVALID ENCODING rejects in capture_malformed_rows). -#}
+{% macro not_utf8_message(path, more=0) %}
+    {{ return("Raw file " ~ path ~ " is not UTF-8" ~ (" (and " ~ more ~ " more)" if more > 0 else "")
+        ~ ": the contract reads UTF-8 CSV; convert it, e.g. for a GBK/GB18030 export "
+        ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet") }}
 {% endmacro %}

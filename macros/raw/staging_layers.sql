@@ -423,10 +423,7 @@ select * from final
         ~ " as s on e.scan_id = s.scan_id and e.file_id = s.file_id where e.error_type = 'INVALID ENCODING'"
     ) %}
     {% if encoding.columns[1].values()[0] > 0 %}
-        {{ exceptions.raise_compiler_error(
-            "Raw file " ~ encoding.columns[0].values()[0] ~ " is not UTF-8: convert it, e.g. for a GBK/GB18030 export "
-            ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet"
-        ) }}
+        {{ exceptions.raise_compiler_error(not_utf8_message(encoding.columns[0].values()[0])) }}
     {% endif %}
     insert into raw.malformed_rows
     select
