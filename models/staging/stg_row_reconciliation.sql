@@ -30,14 +30,14 @@ counted as (
     {%- for entity in entities %}
     select
         '{{ entity }}' as entity,
-        (select count(*) from {{ ref('base_' ~ entity ~ '_parsed') }}) as parsed_rows,
-        (select count(*) from {{ ref('stg_' ~ entity) }}) as clean_rows,
+        (select count(*) as n from {{ ref('base_' ~ entity ~ '_parsed') }}) as parsed_rows,
+        (select count(*) as n from {{ ref('stg_' ~ entity) }}) as clean_rows,
         (
-            select cast(coalesce(sum(duplicate_copies), 0) as bigint)
+            select cast(coalesce(sum(duplicate_copies), 0) as bigint) as n
             from {{ ref('base_' ~ entity) }}
         ) as duplicate_rows,
         (
-            select count(case when is_superseded then 1 end)
+            select count(case when is_superseded then 1 end) as n
             from {{ ref('base_' ~ entity) }}
         ) as superseded_rows
     {{- '\n\n    union all\n' if not loop.last }}
