@@ -175,3 +175,26 @@
     {% endif %}
     {{ return(contract[entity_name]) }}
 {% endmacro %}
+
+{#- The reason codes of staging, in the order rules are applied (the first
+    failing rule is a row's reason_code; docs/design.md describes each). The
+    valid_reason_code test of every base and rejected-rows model checks
+    against this list, so a new rule adds its code here and nowhere else. -#}
+{% macro reason_codes() %}
+    {{ return([
+        'malformed_row',
+        'missing_key',
+        'missing_required_value',
+        'unparseable_timestamp',
+        'implausible_timestamp',
+        'unparseable_value',
+        'unknown_enum_value',
+        'score_out_of_range',
+        'negative_duration',
+        'impossible_timestamp_order',
+        'implausible_duration',
+        'unknown_agent',
+        'unknown_customer',
+        'unknown_call_reference',
+    ]) }}
+{% endmacro %}

@@ -1,10 +1,7 @@
 {{ config(materialized='table') }}
 
-{#- The entities, in raw_contract() order: every base model feeds the window. -#}
-{%- set entities = [
-    'crm__agents', 'crm__customers', 'crm__tickets', 'crm__orders', 'crm__qa_evaluations',
-    'telephony__calls', 'messaging__messages', 'survey__responses', 'wfm__schedules', 'wfm__agent_states',
-] %}
+{#- Every entity of raw_contract(): every base model feeds the window. -#}
+{%- set entities = raw_contract().keys() | list %}
 
 with
 

@@ -6,8 +6,10 @@
     stg_rejected_rows and the duplicate/superseded counts from the base flags,
     so a row dropped or doubled anywhere in staging breaks the equation.
     Fails for every entity that does not balance, and for every entity of
-    `entities` that has no reconciliation row at all. -#}
-{% test row_reconciliation(model, entities=[]) %}
+    `entities` (default: every entity of raw_contract()) that has no
+    reconciliation row at all. -#}
+{% test row_reconciliation(model, entities=none) %}
+{%- set entities = entities if entities is not none else raw_contract().keys() | list %}
 
 with
 
