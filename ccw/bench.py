@@ -68,8 +68,10 @@ def bench() -> None:
               help="Also compute _ground_truth/ (part of the timing).")
 def simulate_bench(days: int, agents: int, seed: int, fmt: str, out: str | None, ground_truth: bool) -> None:
     """Generate a large raw folder and report rows/s, seconds and peak RSS."""
-    from ccw.simulator import simulate_to_folder
-    from ccw.simulator import runner  # noqa: F401  (import cost is not part of the timing)
+    from ccw.simulator import (
+        runner,  # noqa: F401  (import cost is not part of the timing)
+        simulate_to_folder,
+    )
 
     tmp = None
     if out is None:
@@ -84,7 +86,7 @@ def simulate_bench(days: int, agents: int, seed: int, fmt: str, out: str | None,
         summary = simulate_to_folder(target, days=days, agents=agents, seed=seed, fmt=fmt, progress=True,
                                      ground_truth=ground_truth)
         seconds = time.perf_counter() - t0
-        main_cpu, kids_cpu = (a - b for a, b in zip(cpu_seconds(), cpu0))
+        main_cpu, kids_cpu = (a - b for a, b in zip(cpu_seconds(), cpu0, strict=True))
         cpu = main_cpu + kids_cpu
         size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     except OSError as exc:

@@ -15,7 +15,7 @@ Every measured phase runs in a child Python process, so that its peak memory
 is the kernel's high-water mark of that process tree (`ru_maxrss` of the
 worker for the script, of dbt's process for the builds), cross-checked by
 sampling the tree's RSS with psutil. The figures, the three ratios against
-the targets of issue 8, the ten slowest dbt nodes (`run_results.json`) and the
+the targets (below), the ten slowest dbt nodes (`run_results.json`) and the
 script's slowest statements are printed and appended to the results file
 together with the date and the machine's cores and memory.
 """
@@ -43,7 +43,7 @@ from ccw.paths import ENTITY_DIRS, PROJECT_ROOT, file_day, raw_files, resolve
 
 HANDWRITTEN_SQL = PROJECT_ROOT / "benchmarks" / "handwritten_kpis.sql"
 DEFAULT_RESULTS = "benchmarks/results.md"
-# issue 8: full build <= 1.3 x the hand-written script, peak RSS <= 4 GB, incremental day <= 5 % of the full build
+# targets: full build <= 1.3 x the hand-written script, peak RSS <= 4 GB, incremental day <= 5 % of the full build
 TARGET_FULL_RATIO = 1.3
 TARGET_PEAK_RSS_BYTES = 4 * 10**9
 TARGET_INCREMENTAL_SHARE = 0.05
@@ -431,7 +431,7 @@ def render_report(fig: dict[str, Any]) -> str:
 def write_results(path: Path, report: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     header = ("# Build benchmark results\n\n"
-              "Written by `ccw bench build` (ccw/bench_build.py); newest run last. Targets (issue 8, on 2 cores): "
+              "Written by `ccw bench build` (ccw/bench_build.py); newest run last. Targets (on 2 cores): "
               "full build <= 1.3x the hand-written script (benchmarks/handwritten_kpis.sql), peak RSS <= 4 GB, "
               "one day's incremental build <= 5 % of the full build.\n\n")
     with path.open("a") as fh:
@@ -552,7 +552,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
             fig["incremental_profile"] = dbt_node_timings(work / "target_inc")
             _say(f"bench build: incremental day {fig['incremental_s']:.1f}s")
 
-        fig["finished_at"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        fig["finished_at"] = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M")
         report = render_report(fig)
         click.echo(report)
         if results != "-":

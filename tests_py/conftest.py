@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from ccw.paths import PROJECT_ROOT
 
 os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -9,7 +9,7 @@ offset, telephony naive Asia/Shanghai wall time, survey naive UTC.
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -72,7 +72,7 @@ def T(ticket_id, **kw):
     return row
 
 
-def O(order_id, **kw):
+def O(order_id, **kw):  # noqa: E743 (one letter per entity, like the others)
     row = {"order_id": order_id, "customer_id": "CU0000001", "created_at": "2026-03-01T02:00:00Z",
            "paid_at": "2026-03-01T03:00:00Z", "amount": "99.50", "item_count": "2", "status": "paid",
            "updated_at": "2026-03-01T03:00:00Z"}
@@ -247,7 +247,7 @@ def build_main_fixture(root: Path) -> Path:
         "sender_type": pa.array(["customer"]),
         "event": pa.array(["message"]),
         "agent_id": pa.array([None], pa.string()),
-        "sent_at": pa.array([datetime(2026, 3, 1, 2, 0, 0, tzinfo=timezone.utc)], pa.timestamp("us", tz="UTC")),
+        "sent_at": pa.array([datetime(2026, 3, 1, 2, 0, 0, tzinfo=UTC)], pa.timestamp("us", tz="UTC")),
         "char_count": pa.array([12], pa.int32()),
         "ticket_id": pa.array([None], pa.string()),
     }), root / "messaging/messages" / "2026-03-01.parquet")

@@ -20,10 +20,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from ccw.dbt import dbt_env, dbt_executable
 from ccw.paths import PROJECT_ROOT
-from staging_fixture import COLUMNS, A, C, CU, M, S, ST, write_csv
+
+from staging_fixture import COLUMNS, CU, ST, A, C, M, S, write_csv
 
 pytestmark = pytest.mark.slow
 

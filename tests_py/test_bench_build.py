@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from ccw.bench_build import (
     compute_ratios,
     dbt_node_timings,

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from ccw.checks.gx_gate import run_gate
 from ccw.checks.suite import AGENT_AVERAGES, AGENT_COUNTS, AGENT_RATES, AGENT_SECONDS
 from ccw.paths import PROJECT_ROOT
@@ -132,9 +131,8 @@ def ccw(*args: str) -> subprocess.CompletedProcess[str]:
 
 def ccw_in_process(*args: str):
     """`ccw check ...` in this process (Great Expectations is imported once per session)."""
-    from click.testing import CliRunner
-
     from ccw.checks.cli import check
+    from click.testing import CliRunner
 
     return CliRunner().invoke(check, list(args))
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from ccw.checks.conventions import run_conventions
 from ccw.checks.lint import run_lint, summarize
 from ccw.paths import PROJECT_ROOT
@@ -187,3 +186,22 @@ def test_dbt_docs_generate(demo_raw: Path, demo_warehouse: Path, tmp_path: Path)
     described = manifest["nodes"]["model.contact_center.fct_agent_daily"]
     assert described["description"].strip()
     assert not catalog.get("errors"), catalog.get("errors")
+
+
+def _ruff(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "ruff"
+    return subprocess.run([str(exe), "check", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_python_is_ruff_clean() -> None:
+    """The Python gate: `ruff check ccw tests_py scripts` (rules in pyproject.toml)."""
+    proc = _ruff("ccw", "tests_py", "scripts")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_a_python_error_fails_the_ruff_gate(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text((PROJECT_ROOT / "pyproject.toml").read_text())
+    (tmp_path / "bad.py").write_text("import os\n\n\ndef f(x):\n    return undefined_name\n")
+    proc = _ruff("bad.py", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "F401" in proc.stdout and "F821" in proc.stdout

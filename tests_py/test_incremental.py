@@ -16,9 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from ccw.paths import file_day, raw_files
-
 
 
 def _tables(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> list[str]:

@@ -13,20 +13,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-
 from ccw.dbt import run_dbt
 
 SESSION_GAP_S = 30 * 60
 CUSTOMERS = [f"C{n:04d}" for n in range(1, 7)]
 AGENTS = ["A0001", "A0002", "A0003"]
-START = datetime(2026, 3, 1, 0, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
 DAYS = 4
 CUTOFF_DAY = 2  # the partial load holds days 1..2
 
@@ -38,7 +37,7 @@ MESSAGE_COLUMNS = [
 
 
 def _crm_ts(t: datetime) -> str:
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _messaging_ts(t: datetime) -> str:
@@ -152,7 +151,7 @@ def _write_raw(raw: Path, messages: list[dict[str, str]]) -> None:
     _write_csv(raw / "telephony" / "calls" / "2026-03-01.csv", CALL_COLUMNS, calls)
     by_day: dict[str, list[dict[str, str]]] = {}
     for row in messages:
-        day = datetime.fromisoformat(row["sent_at"]).astimezone(timezone.utc).date().isoformat()
+        day = datetime.fromisoformat(row["sent_at"]).astimezone(UTC).date().isoformat()
         by_day.setdefault(day, []).append(row)
     for day, rows in sorted(by_day.items()):
         _write_csv(raw / "messaging" / "messages" / f"{day}.csv", MESSAGE_COLUMNS, rows)

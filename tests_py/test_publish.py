@@ -16,10 +16,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from filelock import FileLock, Timeout
-
 from ccw.build import building_path, lock_path, publish_build
 from ccw.errors import CcwError
+from filelock import FileLock, Timeout
 
 pytestmark = pytest.mark.slow
 

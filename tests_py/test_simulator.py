@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from ccw.simulator import simulate_to_folder
 
 ARGS = dict(days=8, agents=14, seed=5)
@@ -463,7 +462,7 @@ def test_queue_daily_recomputed_from_files(staged: Staging, truth):
 def test_scheduled_seconds_split_at_shanghai_midnight(staged: Staging, truth):
     s = staged.valid["wfm__schedules"]
     rows = []
-    for a, st, en in zip(s["agent_id"], s["shift_start_utc"], s["shift_end_utc"]):
+    for a, st, en in zip(s["agent_id"], s["shift_start_utc"], s["shift_end_utc"], strict=True):
         cur = st
         while cur < en:
             local = cur + pd.Timedelta(hours=8)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from ccw.dbt import dbt_env, dbt_executable
 from ccw.paths import PROJECT_ROOT
+
 from staging_fixture import (
     EXPECTED_COUNTS,
     build_empty_fixture,
@@ -149,7 +149,7 @@ def test_latest_ticket_and_order_version_wins(con):
 
 
 def test_version_ties_go_to_the_smallest_md5(con):
-    for model, key_sql, entity_key in [
+    for model, key_sql, _entity_key in [
         ("base_crm__tickets", "ticket_id = 'T003'", "ticket_id"),
         ("base_crm__agents", "agent_id = 'A0003'", "agent_id"),
         ("base_wfm__schedules", "agent_id = 'A0001' and shift_start = '2026-03-03 01:00:00'", "agent_id"),

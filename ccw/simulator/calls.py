@@ -158,7 +158,7 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
     presales = np.where(queue == SALES_Q, 0.75, 0.06)
     tix = assign_tickets(rng, c, d, 0, 0.3, presales, t_time)
     leg_ticket = [np.full(len(g.enq), NULL) for g in gens]
-    for gi, g in enumerate(gens):
+    for gi, _gen in enumerate(gens):
         sel = tix[last_leg_gen[tix] == gi]
         leg_ticket[gi][last_leg_pos[sel]] = c.ticket_id[sel]
 

@@ -45,10 +45,10 @@ class Contacts:
         return len(self.kind)
 
     @staticmethod
-    def concat(parts: list["Contacts"]) -> "Contacts":
+    def concat(parts: list[Contacts]) -> Contacts:
         return Contacts(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Contacts)})
 
-    def take(self, idx: np.ndarray) -> "Contacts":
+    def take(self, idx: np.ndarray) -> Contacts:
         return Contacts(**{f.name: getattr(self, f.name)[idx] for f in fields(Contacts)})
 
 

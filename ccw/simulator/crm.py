@@ -18,7 +18,18 @@ from ccw.simulator.fastfmt import phones as phone_shapes
 from ccw.simulator.frame import DAY_SEQ, Frame, concat, take
 from ccw.simulator.schema import NULL
 from ccw.simulator.world import (
-    CITIES, DAY_S, FIRST, HOUR_S, LAST, S_CRM, S_QA, S_ROSTER, S_SURVEY, SITE_TZ, SITES, World,
+    CITIES,
+    DAY_S,
+    FIRST,
+    HOUR_S,
+    LAST,
+    S_CRM,
+    S_QA,
+    S_ROSTER,
+    S_SURVEY,
+    SITE_TZ,
+    SITES,
+    World,
 )
 
 ST_NEW, ST_OPEN, ST_PENDING, ST_SOLVED, ST_CLOSED = range(5)
@@ -241,7 +252,7 @@ class RosterPlan:
         self.change_time = world.day_start(0) + self.change_day * DAY_S + rng.integers(0, DAY_S, len(ch))
         same_kind = [np.flatnonzero(np.array([n.startswith(r.team_names[r.team[a]][:4]) for n in r.team_names])) for a in ch]
         self.change_team = np.array([rng.choice(opts[opts != r.team[a]]) if (opts != r.team[a]).any() else r.team[a]
-                                     for a, opts in zip(ch, same_kind)], dtype=np.int64)
+                                     for a, opts in zip(ch, same_kind, strict=True)], dtype=np.int64)
         k = max(1, int(round(extra_rate * r.n))) if extra_rate > 0 else 0
         self.extra_agent = rng.choice(act, k)
         self.extra_day = rng.integers(0, days, k)
@@ -258,7 +269,7 @@ class RosterPlan:
         tm = np.concatenate(teams)
         # extra versions repeat the team valid at their time
         ea, et = self.extra_agent + 1, self.extra_time
-        eteam = np.array([tm[(a == x) & (t <= y)][np.argmax(t[(a == x) & (t <= y)])] for x, y in zip(ea, et)], dtype=np.int64)
+        eteam = np.array([tm[(a == x) & (t <= y)][np.argmax(t[(a == x) & (t <= y)])] for x, y in zip(ea, et, strict=True)], dtype=np.int64)
         return np.concatenate([a, ea]), np.concatenate([t, et]), np.concatenate([tm, eteam])
 
     def rows(self, d: int) -> Frame:

@@ -4,17 +4,15 @@ rendering to the text a system's export holds."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Union
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ccw.simulator import fastfmt as ff
-
 from ccw.simulator.schema import NULL, TS_STYLE, Entity
 
-Column = Union[np.ndarray, pa.Array]
+Column = np.ndarray | pa.Array
 Frame = dict[str, Column]
 
 DAY_SEQ = 10**7  # dayid = day * DAY_SEQ + seq

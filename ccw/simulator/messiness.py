@@ -15,7 +15,6 @@ Late rows and extra agent/customer versions are made by the runner and
 
 from __future__ import annotations
 
-
 from collections import Counter
 
 import numpy as np

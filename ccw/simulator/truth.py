@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ccw.simulator import fastfmt as ff
-
 from ccw.simulator.contacts import CATEGORIES, CHAT_CHANNELS, Contacts
 from ccw.simulator.frame import Frame
 from ccw.simulator.schema import NULL, QUEUES
@@ -103,7 +102,9 @@ class Truth:
         while live.any():
             day = self._day(cur)
             nxt = np.minimum(e, self.world.day_start(0) + (day + 1) * DAY_S)
-            rows_a.append(agent[live]); rows_d.append(day[live]); rows_s.append((nxt - cur)[live])
+            rows_a.append(agent[live])
+            rows_d.append(day[live])
+            rows_s.append((nxt - cur)[live])
             cur = np.where(live, nxt, cur)
             live = e > cur
         if not rows_a:
@@ -321,7 +322,7 @@ class Truth:
             by_agent[int(ag)] = (t[a == ag][o], tm[a == ag][o])
         out = []
         base = np.datetime64(self.world.cfg.start.isoformat(), "D")
-        for ag, day in zip(df["agent_id"], df["activity_date"]):
+        for ag, day in zip(df["agent_id"], df["activity_date"], strict=True):
             times, teams = by_agent[int(ag[1:])]
             d = int((np.datetime64(day, "D") - base).astype(int))
             midnight = self.world.day_start(d + 1)

@@ -9,7 +9,7 @@ state carried between days lives in `ccw.simulator.runner`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -45,7 +45,7 @@ PHONE_MUL = 48271  # coprime with 10**9: customer number -> unique 9-digit tail
 
 
 def epoch_of(d) -> int:
-    return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
 
 
 @dataclass
