@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("ccw.checks.cli", "check", "Run the Great Expectations checkpoint over the built warehouse."),
     "conventions": ("ccw.checks.conventions", "conventions", "Check dbt project conventions (dbt-bouncer)."),
     "bench": ("ccw.bench", "bench", "Benchmarks: simulator speed, full and incremental build."),
+    "lint": ("ccw.checks.lint", "main", "Lint models and analyses with sqlfluff (the project's SQL style)."),
+    "replay": ("ccw.replay", "replay_command", "Load a raw folder day by day, as daily incremental builds would."),
 }
 
 

@@ -8,9 +8,9 @@ and runs `dbt <command>` after each day, in this process, parsing the
 project once. The equivalence test (tests_py/test_incremental.py) compares
 the result with one full build of the same files.
 
-    python -m ccw.replay SRC DST WAREHOUSE --target-path T --log-path L
+    ccw replay SRC DST WAREHOUSE --target-path T --log-path L
 
-prints one JSON line per load.
+prints one JSON line per load (`python -m ccw.replay` takes the same arguments).
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ import shutil
 import sys
 import time
 from pathlib import Path
+
+import click
 
 from ccw.errors import CcwError
 from ccw.paths import file_day, raw_files
@@ -68,23 +70,31 @@ def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: P
     return loads
 
 
-def main(argv: list[str]) -> int:
-    import argparse
+@click.command(name="replay")
+@click.argument("src", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("dst", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("warehouse", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--target-path", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="dbt's target folder for the replay.")
+@click.option("--log-path", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="dbt's log folder for the replay.")
+@click.option("--command", default="run", show_default=True, help="dbt command run after each day.")
+def replay_command(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: Path, command: str) -> None:
+    """Load the raw folder SRC into WAREHOUSE one day of files at a time, through
+    the new folder DST, as a centre's daily loads would; one JSON line per load."""
+    replay(src, dst, warehouse, target_path, log_path, command=command,
+           on_load=lambda load: click.echo(json.dumps(load)))
 
-    ap = argparse.ArgumentParser(prog="python -m ccw.replay", description=__doc__.split("\n\n")[0])
-    ap.add_argument("src", type=Path)
-    ap.add_argument("dst", type=Path)
-    ap.add_argument("warehouse", type=Path)
-    ap.add_argument("--target-path", type=Path, required=True)
-    ap.add_argument("--log-path", type=Path, required=True)
-    ap.add_argument("--command", default="run", help="dbt command run after each day (default: run)")
-    args = ap.parse_args(argv)
+
+def main(argv: list[str]) -> int:
     try:
-        replay(args.src, args.dst, args.warehouse, args.target_path, args.log_path, command=args.command,
-               on_load=lambda load: print(json.dumps(load), flush=True))
+        replay_command.main(args=argv, prog_name="python -m ccw.replay", standalone_mode=False)
     except CcwError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        click.echo(f"error: {exc.one_line()}", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
     return 0
 
 
