@@ -237,14 +237,11 @@ MATRIX = {
     # a centre in Zurich with a New York ACD and the README's FCR window; short abandons off
     "zurich_new_york": {"reporting_timezone": "Europe/Zurich", "telephony_timezone": "America/New_York",
                         "fcr_window_hours": 72, "short_abandon_s": 0, "service_level_s": 30},
-    # southern hemisphere DST (Auckland ends DST in April) and London, other windows and gaps
+    # southern hemisphere DST (Auckland ends DST in April) and London; zero windows, other gaps
     "auckland_london": {"reporting_timezone": "Pacific/Auckland", "telephony_timezone": "Europe/London",
-                        "session_gap_minutes": 10, "chat_gap_cap_s": 60, "survey_match_hours": 48,
+                        "session_gap_minutes": 10, "chat_gap_cap_s": 60, "survey_match_hours": 0,
                         "conversion_window_days": 0, "slow_response_threshold_s": 30, "late_grace_s": 0,
-                        "alert_min_volume": 0, "default_country_code": "64"},
-    # no DST, zero windows
-    "utc_zero_windows": {"reporting_timezone": "UTC", "telephony_timezone": "UTC", "fcr_window_hours": 0,
-                         "survey_match_hours": 0, "service_level_s": 0},
+                        "alert_min_volume": 0, "default_country_code": "64", "service_level_s": 0},
 }
 
 
@@ -335,6 +332,8 @@ def test_a_changed_loaded_file_stops_the_build_until_a_full_refresh(loaded, chan
     assert f"Raw file {path.resolve()} was {word}" in proc.stdout
     assert "--full-refresh" in proc.stdout
     assert calls_in_staging(work) == {"C001", "C002", "C003"}  # nothing half-loaded
+    if change != "rewrite_same_size":
+        return  # the way back is the same for every change: shown once
     proc = dbt(["run", "--select", "+stg_telephony__calls", "--full-refresh"], raw, work)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert calls_in_staging(work) == expected_calls
