@@ -45,14 +45,16 @@ def build_hardening_fixture(root: Path) -> Path:
         A("A0001"),
         A("A0002", left_on="9999-12-31"),                 # "still employed" placeholder: kept, left_on null
         A("A0003", hired_on="1900-01-01"),                # implausible_timestamp
+        A("A0004", hired_on="2012-05-01", updated_at="2015-06-01T00:00:00Z"),  # long-serving: kept
     ])
     # city as Parquet BINARY without a UTF-8 annotation (some exporters write that)
-    cust = [CU("CU0000001", phone="+1 212 555 0100"), CU("CU0000002", phone="+1 212 555 0101")]
+    cust = [CU("CU0000001", phone="+1 212 555 0100"), CU("CU0000002", phone="+1 212 555 0101"),
+            CU("CU0000003", created_at="2012-03-01T00:00:00Z", updated_at="2013-01-01T00:00:00Z")]  # old: kept
     cols = COLUMNS["crm/customers"]
     folder = root / "crm/customers"
     folder.mkdir(parents=True)
     arrays = {c: pa.array([r[c] for r in cust], pa.string()) for c in cols if c != "city"}
-    arrays["city"] = pa.array(["上海".encode(), "Zürich".encode()], pa.binary())
+    arrays["city"] = pa.array(["上海".encode(), "Zürich".encode(), b"Bern"], pa.binary())
     pq.write_table(pa.table(arrays), folder / "2026-03-01.parquet")
 
     write_csv(root, "telephony/calls", "2026-03-08.csv", [
@@ -149,6 +151,14 @@ def test_placeholder_timestamps_are_quarantined(hardened):
     assert reason(con, "wfm__agent_states", "A0001|2026-03-01T03:00:00Z") == "implausible_timestamp"
 
 
+def test_old_master_data_is_not_a_placeholder(hardened):
+    _, con, _ = hardened
+    assert reason(con, "crm__agents", "A0004|2015-06-01T00:00:00Z") is None
+    assert reason(con, "crm__customers", "CU0000003|2013-01-01T00:00:00Z") is None
+    assert con.execute("select count(*) from staging.stg_crm__customers where customer_id = 'CU0000003'").fetchone()[0] == 1
+    assert con.execute("select count(*) from staging.stg_crm__agents where agent_id = 'A0004'").fetchone()[0] == 1
+
+
 def test_still_employed_placeholder_reads_as_open(hardened):
     _, con, _ = hardened
     assert con.execute("select left_on from staging.stg_crm__agents where agent_id = 'A0002'").fetchall() == [(None,)]
@@ -193,7 +203,7 @@ def test_every_physical_record_is_accounted_for(hardened):
 def test_binary_parquet_strings_come_out_as_text(hardened):
     _, con, _ = hardened
     cities = {r[0] for r in con.execute("select city from staging.stg_crm__customers").fetchall()}
-    assert cities == {"上海", "Zürich"}
+    assert cities == {"上海", "Zürich", "Bern"}
 
 
 def test_other_extensions_are_listed_as_skipped(hardened):

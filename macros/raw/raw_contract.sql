@@ -8,6 +8,9 @@
       (`missing_key`)
     - values: the accepted lower-case values of an enum
     - open_end: a date whose far-future placeholder means "still open" (null)
+    - history: master data that may predate the data loaded (a customer
+      created years ago, an agent hired in 2012): bounded below by
+      history_floor_date() instead of valid_from_date
     and per entity `sequence`: telephony wall times in their real order (the
     DST rule of wall_time_sequence_to_utc).
 
@@ -29,9 +32,9 @@
                 {'name': 'team', 'type': 'str', 'required': true},
                 {'name': 'site', 'type': 'str', 'required': true},
                 {'name': 'timezone', 'type': 'str', 'required': true},
-                {'name': 'hired_on', 'type': 'date', 'required': true},
+                {'name': 'hired_on', 'type': 'date', 'required': true, 'history': true},
                 {'name': 'left_on', 'type': 'date', 'required': false, 'open_end': true},
-                {'name': 'updated_at', 'type': 'ts', 'required': true},
+                {'name': 'updated_at', 'type': 'ts', 'required': true, 'history': true},
             ],
         },
         'crm__customers': {
@@ -44,8 +47,8 @@
                 {'name': 'phone', 'type': 'str', 'required': false, 'pii': true},
                 {'name': 'city', 'type': 'str', 'required': false},
                 {'name': 'segment', 'type': 'enum', 'required': true, 'values': ['vip', 'regular']},
-                {'name': 'created_at', 'type': 'ts', 'required': true},
-                {'name': 'updated_at', 'type': 'ts', 'required': true},
+                {'name': 'created_at', 'type': 'ts', 'required': true, 'history': true},
+                {'name': 'updated_at', 'type': 'ts', 'required': true, 'history': true},
             ],
         },
         'crm__tickets': {

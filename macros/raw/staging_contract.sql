@@ -92,7 +92,7 @@
             {%- else -%}
                 {%- do bad_ts.append('(not _is_blank__' ~ n ~ ' and ' ~ n ~ ' is null)') -%}
             {%- endif -%}
-            {%- do implausible.append('coalesce(not ' ~ plausible_value(n, col['type']) ~ ', false)') -%}
+            {%- do implausible.append('coalesce(not ' ~ plausible_value(n, col['type'], col.get('history', false)) ~ ', false)') -%}
         {%- elif col['type'] in ('int', 'dec', 'bool') -%}
             {%- do bad_value.append('(not _is_blank__' ~ n ~ ' and ' ~ n ~ ' is null)') -%}
         {%- elif col['type'] == 'enum' -%}
@@ -122,9 +122,13 @@
     A timestamp (naive UTC) is plausible in [valid_from_date 00:00 UTC,
     valid_to_date + 1 day 00:00 UTC); a date in [valid_from_date,
     valid_to_date]. Placeholders such as 1900-01-01 or 9999-12-31T23:59:59Z
-    fall outside and the row is quarantined as implausible_timestamp. -#}
-{% macro plausible_value(expr, type) -%}
-    {%- set lower = "cast('" ~ var('valid_from_date') ~ "' as date)" -%}
+    fall outside and the row is quarantined as implausible_timestamp. Master
+    data that may predate the data loaded (contract flag `history`: customers'
+    created_at/updated_at, agents' hired_on/updated_at) is bounded below by
+    history_floor_date() instead: old customers and long-serving agents are
+    real, a 1900-01-01 placeholder is not. -#}
+{% macro plausible_value(expr, type, history=false) -%}
+    {%- set lower = "cast('" ~ (history_floor_date() if history else var('valid_from_date')) ~ "' as date)" -%}
     {%- set upper = "cast('" ~ var('valid_to_date') ~ "' as date)" -%}
     {%- if type == 'ts' -%}
         ({{ expr }} >= cast({{ lower }} as timestamp) and {{ expr }} < cast({{ dbt.dateadd('day', 1, upper) }} as timestamp))
@@ -132,6 +136,8 @@
         ({{ expr }} >= {{ lower }} and {{ expr }} <= {{ upper }})
     {%- endif -%}
 {%- endmacro %}
+
+{% macro history_floor_date() %}{{ return('1950-01-01') }}{% endmacro %}
 
 {#- An open-ended date (contract flag `open_end`, e.g. an agent's left_on):
     exports write "still open" as a far-future placeholder (9999-12-31); any
