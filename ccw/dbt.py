@@ -78,7 +78,8 @@ class Progress:
             self._task = self._bar.add_task(label, total=None, node="")
 
     def started(self, node: str, total: int) -> None:
-        self.current, self.total = node, max(self.total, total)
+        self.current = node if len(node) <= 48 else node[:47] + "…"
+        self.total = max(self.total, total)
         self._refresh()
 
     def finished(self, node: str, total: int) -> None:
