@@ -217,8 +217,9 @@ def run_dbt(
         failed = _failed_node(results_dir)
         if failed:
             raise CcwError(*failed)
+        # an error before any node ran (the project's own checks in on-run-start, a parse error):
+        # its message says what and how; the log has the rest
         detail = next((e for e in errors if e.strip()), "") or (messages[-1] if messages else "no output")
         raise CcwError(_first_message_line(detail)[:600], None,
-                       None if "--full-refresh" in detail or "iconv" in detail or " var " in detail
-                       else f"dbt {args[0]} failed; read {Path(log_path or project / 'logs') / 'dbt.log'}")
+                       f"full log: {Path(log_path or project / 'logs') / 'dbt.log'}")
     return subprocess.CompletedProcess(cmd, rc, out, "")

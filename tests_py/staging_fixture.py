@@ -9,11 +9,28 @@ offset, telephony naive Asia/Shanghai wall time, survey naive UTC.
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+
+def run_dbt_captured(args: list[str], raw: Path, work: Path, vars: dict | None = None) -> subprocess.CompletedProcess[str]:
+    """dbt in the project with its profile, into work/warehouse.duckdb (output captured, settings as --vars)."""
+    from ccw.dbt import dbt_env, dbt_executable
+    from ccw.paths import PROJECT_ROOT
+
+    env = dbt_env(raw, work / "warehouse.duckdb")
+    env["DBT_TARGET_PATH"] = str(work / "target")
+    env["DBT_LOG_PATH"] = str(work / "logs")
+    cmd = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT / "profiles")]
+    if vars:
+        cmd += ["--vars", json.dumps(vars)]
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+
 
 COLUMNS = {
     "crm/agents": ["agent_id", "full_name", "email", "team", "site", "timezone", "hired_on", "left_on", "updated_at"],

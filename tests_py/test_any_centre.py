@@ -12,32 +12,21 @@ took effect; a GBK file and bad settings each stop with one readable line.
 from __future__ import annotations
 
 import csv
-import json
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ccw.dbt import dbt_env, dbt_executable
-from ccw.paths import PROJECT_ROOT
 
-from staging_fixture import COLUMNS, CU, ST, A, C, M, S, write_csv
+from staging_fixture import COLUMNS, CU, ST, A, C, M, S, run_dbt_captured, write_csv
 
 pytestmark = pytest.mark.slow
 
 CENTRE_VARS = {"telephony_timezone": "America/New_York", "reporting_timezone": "Europe/Zurich"}
 
 
-def dbt(args: list[str], raw: Path, work: Path, vars: dict | None = None) -> subprocess.CompletedProcess[str]:
-    env = dbt_env(raw, work / "warehouse.duckdb")
-    env["DBT_TARGET_PATH"] = str(work / "target")
-    env["DBT_LOG_PATH"] = str(work / "logs")
-    cmd = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT / "profiles")]
-    if vars:
-        cmd += ["--vars", json.dumps(vars)]
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+dbt = run_dbt_captured
 
 
 def build_hardening_fixture(root: Path) -> Path:
@@ -125,11 +114,16 @@ def reason(con, entity: str, key: str) -> str | None:
     return found[0][0] if found else None
 
 
+def call_times_utc(con, *call_ids: str) -> dict[str, tuple[str, str, str]]:
+    """call_id -> (enqueued_at, answered_at, ended_at) as staged (naive UTC), as text."""
+    return {r[0]: r[1:] for r in con.execute(
+        "select call_id, cast(enqueued_at as varchar), cast(answered_at as varchar), cast(ended_at as varchar) "
+        "from staging.stg_telephony__calls where list_contains(?, call_id)", [list(call_ids)]).fetchall()}
+
+
 def test_autumn_overlap_keeps_the_acd_order(hardened):
     _, con, _ = hardened
-    got = dict((r[0], r[1:]) for r in con.execute(
-        "select call_id, cast(enqueued_at as varchar), cast(answered_at as varchar), cast(ended_at as varchar) "
-        "from staging.stg_telephony__calls where call_id in ('CD01', 'CD02')").fetchall())
+    got = call_times_utc(con, "CD01", "CD02")
     # EDT = UTC-4 in the first pass, EST = UTC-5 in the second
     assert got["CD01"] == ("2026-11-01 05:58:00", "2026-11-01 06:02:00", "2026-11-01 06:10:00")
     assert got["CD02"] == ("2026-11-01 04:59:00", "2026-11-01 05:00:30", "2026-11-01 05:05:00")
@@ -138,10 +132,7 @@ def test_autumn_overlap_keeps_the_acd_order(hardened):
 
 def test_spring_forward_gap_reads_with_the_offset_before_the_change(hardened):
     _, con, _ = hardened
-    got = con.execute(
-        "select cast(enqueued_at as varchar), cast(answered_at as varchar), cast(ended_at as varchar) "
-        "from staging.stg_telephony__calls where call_id = 'CG01'").fetchall()
-    assert got == [("2026-03-08 06:59:50", "2026-03-08 07:00:10", "2026-03-08 07:00:30")]
+    assert call_times_utc(con, "CG01") == {"CG01": ("2026-03-08 06:59:50", "2026-03-08 07:00:10", "2026-03-08 07:00:30")}
 
 
 def test_placeholder_timestamps_are_quarantined(hardened):

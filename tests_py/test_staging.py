@@ -16,14 +16,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ccw.dbt import dbt_env, dbt_executable
-from ccw.paths import PROJECT_ROOT
 
 from staging_fixture import (
     EXPECTED_COUNTS,
     build_empty_fixture,
     build_main_fixture,
     build_missing_column_fixture,
+    run_dbt_captured,
 )
 
 pytestmark = pytest.mark.slow
@@ -34,15 +33,6 @@ ENTITIES = list(EXPECTED_COUNTS)
 # messiness and the maximum (20%), CSV and Parquet; small to stay fast.
 SIM_ARGS = dict(days=6, agents=12, seed=5)
 SIMULATED = {"sim_default": (0.03, "csv"), "sim_messy": (0.2, "parquet")}
-
-
-def _dbt(args: list[str], raw: Path, work: Path) -> subprocess.CompletedProcess[str]:
-    """dbt in the project with its profile, into work/warehouse.duckdb (output captured)."""
-    env = dbt_env(raw, work / "warehouse.duckdb")
-    env["DBT_TARGET_PATH"] = str(work / "target")
-    env["DBT_LOG_PATH"] = str(work / "logs")
-    cmd = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT / "profiles")]
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +71,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, su
         if raw.is_symlink():
             raw.unlink()
         raw.symlink_to(folders[folder], target_is_directory=True)
-        proc = _dbt(args, raw, work)
+        proc = run_dbt_captured(args, raw, work)
         keep = base / f"work_{name}"
         keep.mkdir()
         if (work / "warehouse.duckdb").exists():

@@ -8,7 +8,7 @@
     naive UTC, for `dbt source freshness`).
 
     Cost: a fixed number of queries per invocation, whatever the number of
-    files: one glob, one header scan of all CSV files (read_text, first line),
+    files: one glob, one header scan of all CSV files (read_blob: first line, and UTF-8 check),
     one parquet_schema() over all Parquet files, and one DESCRIBE per distinct
     Parquet schema. Files with the same header are read by a single
     read_csv(list, columns=...) without sniffing (the CSV sniffer and
@@ -73,7 +73,7 @@
             {% elif name in contract and fmt == 'parquet' %}
                 {% do files_by_entity[name]['parquet'].append(path) %}
                 {% do all_parquet.append(path) %}
-            {% elif name in contract and not (parts[2].startswith('.') or parts[2].startswith('_')) %}
+            {% elif name in contract and not raw_file_is_hidden(parts[2]) %}
                 {% do skipped.append((name, path)) %}
             {% endif %}
         {% endif %}
@@ -285,10 +285,15 @@
     case), '' for any other file: names starting with `.` or `_` are skipped. -#}
 {% macro raw_file_format(file_name) -%}
     {%- set ext = file_name.split('.')[-1] | lower if '.' in file_name else '' -%}
-    {%- if file_name.startswith('.') or file_name.startswith('_') or ext not in ('csv', 'parquet') -%}
+    {%- if raw_file_is_hidden(file_name) or ext not in ('csv', 'parquet') -%}
         {{ return('') }}
     {%- endif -%}
     {{ return(ext) }}
+{%- endmacro %}
+
+{#- Names starting with `.` or `_` are not exports (editor files, `_ground_truth`): never read, never listed. -#}
+{% macro raw_file_is_hidden(file_name) -%}
+    {{ return(file_name.startswith('.') or file_name.startswith('_')) }}
 {%- endmacro %}
 
 {#- A Jinja string made safe inside a SQL single-quoted literal. -#}

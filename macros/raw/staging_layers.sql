@@ -36,7 +36,7 @@
     the order of docs/design.md; they follow the five generic rules. -#}
 {% macro staging_parsed_rows(entity_name, row_rules=[]) -%}
 {{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ reset_malformed_rows('" ~ entity_name ~ "') }}",
+          pre_hook="{{ reset_raw_ledgers('" ~ entity_name ~ "') }}",
           post_hook=["{{ capture_malformed_rows('" ~ entity_name ~ "') }}",
                      "{{ record_loaded_files('" ~ entity_name ~ "') }}"]) -}}
 {%- set spec = raw_entity(entity_name) -%}
@@ -393,12 +393,13 @@ select * from final
 {%- endmacro %}
 
 {#- Malformed CSV records (create_raw_views): a full build of an entity's
-    parsed layer forgets the entity's earlier ones (pre-hook); after the
+    parsed layer forgets the entity's earlier ones and its manifest entries
+    (pre-hook reset_raw_ledgers); after the
     parsed model has read the new files, the records DuckDB rejected while
     reading them are copied with file and line into raw.malformed_rows
     (post-hook, same connection: the reject tables are temporary). A record
     already there (same file and line) is not copied twice. -#}
-{% macro reset_malformed_rows(entity_name) %}
+{% macro reset_raw_ledgers(entity_name) %}
     {% if execute and not is_incremental() %}
         delete from raw.malformed_rows where entity = '{{ entity_name }}';
         delete from raw.file_manifest where entity = '{{ entity_name }}'
