@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "conventions": ("ccw.checks.conventions", "conventions", "Check dbt project conventions (dbt-bouncer)."),
     "bench": ("ccw.bench", "bench", "Benchmarks: simulator speed, full and incremental build."),
     "lint": ("ccw.checks.lint", "main", "Lint models and analyses with sqlfluff (the project's SQL style)."),
+    "kpis": ("ccw.catalogue", "kpis", "The KPI catalogue: list KPIs, sync and check the YAML generated from it."),
     "replay": ("ccw.replay", "replay_command", "Load a raw folder day by day, as daily incremental builds would."),
 }
 

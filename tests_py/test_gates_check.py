@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from ccw.checks.gx_gate import run_gate
-from ccw.checks.suite import AGENT_AVERAGES, AGENT_COUNTS, AGENT_RATES, AGENT_SECONDS
+from ccw.checks.suite import AGENT_KPI_RANGES, AGENT_MEASURES
 from ccw.paths import PROJECT_ROOT
 
 TZ = "Asia/Shanghai"
@@ -57,14 +57,16 @@ def build_synthetic_warehouse(path: Path) -> Path:
         "create table intermediate.int_contacts_unioned as select 'call-' || call_id as contact_id "
         "from intermediate.int_call_legs_assembled where direction = 'inbound'"
     )
+    # every KPI inside its range: the midpoint, or the lower bound when open above
+    kpi_values = {name: lo if hi is None else (lo + hi) / 2 for name, (lo, hi) in AGENT_KPI_RANGES.items()}
+    kpi_values.update(csat_avg=4.2, qa_score_avg=88.5, nps=20.0)
     measures = ", ".join(
-        [f"0 as {c}" for c in AGENT_COUNTS + AGENT_SECONDS + AGENT_AVERAGES] + [f"0.5 as {c}" for c in AGENT_RATES]
+        [f"0 as {c}" for c in AGENT_MEASURES] + [f"{v}::double as {c}" for c, v in kpi_values.items()]
     )
     con.execute(
         f"""
         create table marts.fct_agent_daily as
-        select agent_id, activity_date, 'T1' as team, 'S1' as site, {measures},
-            4.2::double as csat_avg, 88.5::double as qa_score_avg, 20.0::double as nps, true as is_final
+        select agent_id, activity_date, 'T1' as team, 'S1' as site, {measures}, true as is_final
         from (select distinct agent_id, activity_date from intermediate.int_call_legs_assembled)
         """
     )

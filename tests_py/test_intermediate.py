@@ -1,5 +1,5 @@
 """Intermediate layer checks that need a real build (dbt unit tests cover the
-rules row by row in models/intermediate/_intermediate__unit_tests.yml).
+rules row by row in models/intermediate/<family>/_<family>__unit_tests.yml).
 
 - Sessionisation is stable across loads: the conversation ids of a customer's
   messages are the same whether they were built from the first days only or

@@ -194,4 +194,4 @@ def test_a_failing_data_test_names_the_test_and_its_file(demo_raw, tmp_path):
     assert proc.returncode == 2
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: data test not_empty_fct_agent_daily"), err[-2000:]
-    assert "in models/marts/_marts__models.yml" in last and "--store-failures" in last
+    assert "in models/marts/fct_agent_daily.yml" in last and "--store-failures" in last

@@ -329,8 +329,6 @@ def table_suite(wh: Warehouse, spec: TableSpec, frame: pd.DataFrame) -> SuiteRun
             kwargs["max_value"] = hi
         run.add(E.ExpectColumnValuesToBeBetween(**kwargs), [column])
 
-    for column in spec.rates:
-        between(column, 0, 1, "range")
     for column, (lo, hi) in spec.ranges.items():
         between(column, lo, hi, "range")
     for column in spec.non_negative:

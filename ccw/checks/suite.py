@@ -1,14 +1,16 @@
 """What the data gate expects of the warehouse, table by table.
 
 The column lists come from the public contract (shared spec,
-marts-and-kpis.md). Each table gets one expectation suite:
+marts-and-kpis.md); those of the daily facts from the KPI catalogue
+(macros/kpis/kpi_catalogue.sql), so a new KPI is checked without an edit
+here. Each table gets one expectation suite:
 
 - the spec's columns exist (extra columns are allowed);
 - the grain's key is not null and unique (compound keys together);
-- rates (`*_rate`, `*_pct`, `service_level`) are in [0, 1], `nps` in
-  [-100, 100], scores in their scales (CSAT 1-5, NPS 0-10, QA 0-100);
-- durations (`*_s`), sums (`*_sum`) and counts are >= 0, and counts and sums
-  are never null (the spec: "0, never null");
+- every KPI lies in its catalogue range (rates in [0, 1], `nps` in
+  [-100, 100], CSAT 1-5, QA 0-100, averages >= 0), scores in their scales;
+- measures (counts, sums, durations) are >= 0 and never null (the spec:
+  "0, never null");
 - sub-counts are not larger than the count they are part of
   (e.g. `chats_replied <= chats_assigned`).
 
@@ -22,32 +24,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# -- fct_agent_daily measures, straight from the spec's column table ---------
-AGENT_COUNTS = [
-    "calls_answered", "outbound_calls", "chats_handled", "contacts_owned", "customers_served",
-    "tickets_solved", "first_responses", "slow_first_responses", "responses", "chats_assigned",
-    "chats_replied", "agent_messages", "customer_messages", "csat_responses", "csat_score_sum",
-    "csat_satisfied", "negative_reviews", "positive_reviews", "nps_responses", "nps_promoters",
-    "nps_detractors", "complaints", "qa_evaluations", "qa_score_sum", "fcr_eligible_contacts",
-    "fcr_contacts", "repeat_contacts", "presales_customers", "buyers_next_day", "buyers_final",
-    "sales_orders", "sales_amount", "sales_units", "shifts_started", "shifts_attended",
-    "shifts_on_time",
-]  # fmt: skip
-AGENT_SECONDS = [
-    "answer_wait_s_sum", "hold_s_sum", "handle_s_sum", "first_response_s_sum", "response_s_sum",
-    "resolution_s_sum", "scheduled_s", "logged_in_s", "available_s", "on_contact_s", "acw_s",
-    "break_s", "adherent_s",
-]  # fmt: skip
-AGENT_AVERAGES = [
-    "asa_s", "aht_s", "avg_first_response_s", "avg_response_s", "avg_resolution_s", "aov",
-    "units_per_buyer", "answer_question_ratio",
-]  # fmt: skip
-AGENT_RATES = [
-    "reply_rate", "csat_pct", "negative_review_rate", "positive_review_rate", "complaint_rate",
-    "fcr_rate", "repeat_contact_rate", "next_day_conversion_rate", "final_conversion_rate",
-    "adherence_rate", "occupancy_rate", "attendance_rate", "punctuality_rate",
-]  # fmt: skip
-AGENT_SCORES = {"csat_avg": (1, 5), "qa_score_avg": (0, 100), "nps": (-100, 100)}
+from ccw import catalogue
+
+# -- measures and KPIs of the daily facts: the KPI catalogue -----------------
+_CATALOGUE = catalogue.load()
+# additive measures: 0 when nothing was counted, never null, never negative
+AGENT_MEASURES = [m.name for m in _CATALOGUE.measures("agent_day")]
+QUEUE_MEASURES = [m.name for m in _CATALOGUE.measures("queue_day")]
+# KPI columns: the range each lies in ((lo, None): at least lo); null when
+# their denominator is 0
+AGENT_KPI_RANGES = {k.name: k.range for k in _CATALOGUE.kpis("agent_day", columns_only=True)}
+QUEUE_KPI_RANGES = {k.name: k.range for k in _CATALOGUE.kpis("queue_day", columns_only=True)}
 # (part, whole): part <= whole on every row
 AGENT_PARTS = [
     ("chats_replied", "chats_assigned"),
@@ -65,10 +52,6 @@ AGENT_PARTS = [
     ("shifts_on_time", "shifts_attended"),
     ("adherent_s", "scheduled_s"),
 ]
-AGENT_MEASURES = AGENT_COUNTS + AGENT_SECONDS + AGENT_AVERAGES + AGENT_RATES + list(AGENT_SCORES)
-
-QUEUE_COUNTS = ["offered", "answered", "answered_within_sl", "abandoned", "short_abandons", "answer_wait_s_sum"]
-
 # Name patterns applied to every numeric column present in a checked table.
 RATE_SUFFIXES = ("_rate", "_pct")
 RATE_NAMES = ("service_level",)
@@ -83,8 +66,7 @@ class TableSpec:
     name: str
     keys: list[str]
     columns: list[str] = field(default_factory=list)  # must exist (beside keys)
-    rates: list[str] = field(default_factory=list)  # in [0, 1]
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)  # (lo, hi); None: open
     non_negative: list[str] = field(default_factory=list)
     not_null: list[str] = field(default_factory=list)
     in_sets: dict[str, list[str]] = field(default_factory=dict)
@@ -103,35 +85,33 @@ class TableSpec:
 
 
 def table_specs() -> list[TableSpec]:
-    team_measures = list(AGENT_MEASURES)
+    agent_columns = AGENT_MEASURES + list(AGENT_KPI_RANGES)
     return [
         TableSpec(
             "marts", "fct_agent_daily",
             keys=["agent_id", "activity_date"],
-            columns=["team", "site", *AGENT_MEASURES, "is_final"],
-            rates=AGENT_RATES,
-            ranges=dict(AGENT_SCORES),
-            non_negative=AGENT_COUNTS + AGENT_SECONDS + AGENT_AVERAGES,
-            not_null=AGENT_COUNTS + AGENT_SECONDS + ["is_final"],
+            columns=["team", "site", *agent_columns, "is_final"],
+            ranges=dict(AGENT_KPI_RANGES),
+            non_negative=AGENT_MEASURES,
+            not_null=[*AGENT_MEASURES, "is_final"],
             parts=AGENT_PARTS,
         ),
         TableSpec(
             "marts", "fct_team_daily",
             keys=["team", "activity_date"],
-            columns=team_measures,
-            rates=AGENT_RATES,
-            ranges=dict(AGENT_SCORES),
-            non_negative=AGENT_COUNTS + AGENT_SECONDS + AGENT_AVERAGES,
-            not_null=AGENT_COUNTS + AGENT_SECONDS,
+            columns=agent_columns,
+            ranges=dict(AGENT_KPI_RANGES),
+            non_negative=AGENT_MEASURES,
+            not_null=AGENT_MEASURES,
             parts=AGENT_PARTS,
         ),
         TableSpec(
             "marts", "fct_queue_daily",
             keys=["queue", "activity_date"],
-            columns=[*QUEUE_COUNTS, "service_level", "abandonment_rate", "asa_s"],
-            rates=["service_level", "abandonment_rate"],
-            non_negative=[*QUEUE_COUNTS, "asa_s"],
-            not_null=QUEUE_COUNTS,
+            columns=QUEUE_MEASURES + list(QUEUE_KPI_RANGES),
+            ranges=dict(QUEUE_KPI_RANGES),
+            non_negative=QUEUE_MEASURES,
+            not_null=QUEUE_MEASURES,
             parts=[
                 ("answered_within_sl", "answered"),
                 ("answered", "offered"),

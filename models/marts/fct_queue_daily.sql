@@ -1,6 +1,7 @@
 {#- Telephony service level per queue and reporting day of `enqueued_at`.
     Every inbound leg (a transfer's second leg included) is offered once in
-    its own queue. -#}
+    its own queue. Measures and KPI columns come from the KPI catalogue
+    (macros/kpis/kpi_catalogue.sql). -#}
 with
 
 call_legs as (
@@ -39,16 +40,7 @@ final as (
     select
         queue,
         cast(activity_date as date) as activity_date,
-        cast(offered as bigint) as offered,
-        cast(answered as bigint) as answered,
-        cast(answered_within_sl as bigint) as answered_within_sl,
-        cast(abandoned as bigint) as abandoned,
-        cast(short_abandons as bigint) as short_abandons,
-        cast(answered_within_sl as double)
-        / nullif(offered - short_abandons, 0) as service_level,
-        cast(abandoned as double) / nullif(offered - short_abandons, 0) as abandonment_rate,
-        cast(answer_wait_s_sum as double) as answer_wait_s_sum,
-        cast(answer_wait_s_sum as double) / nullif(answered, 0) as asa_s
+        {{- kpi_fact_columns('queue_day') }}
     from sums
 )
 

@@ -1,0 +1,106 @@
+{{ config(materialized='view') }}
+
+{#- Agent-day contact outcomes: the handled contacts an agent owned (calls
+    and chats) with their customers, complaints, first-contact resolution,
+    repeats and pre-sales customers, on the contact's reporting day; and the
+    tickets solved by the agent, on the reporting day of `solved_at`. -#}
+
+with
+
+contacts as (
+    select * from {{ ref('int_contacts_unioned') }}
+),
+
+contact_flags as (
+    select * from {{ ref('int_contacts_fcr_flagged') }}
+),
+
+tickets_resolved as (
+    select * from {{ ref('int_tickets_resolved') }}
+),
+
+owned_contacts as (
+    select
+        contacts.owner_agent_id as agent_id,
+        contacts.activity_date,
+        contacts.customer_id,
+        contacts.is_complaint,
+        contacts.is_presales,
+        contacts.ended_at,
+        contact_flags.is_fcr,
+        contact_flags.is_repeat
+    from contacts
+    left join contact_flags
+        on contacts.contact_id = contact_flags.contact_id
+    where
+        contacts.is_handled
+        and contacts.owner_agent_id is not null
+),
+
+owned as (
+    select
+        agent_id,
+        activity_date,
+        count(*) as contacts_owned,
+        count(distinct customer_id) as customers_served,
+        count(case when is_complaint then 1 end) as complaints,
+        count(customer_id) as fcr_eligible_contacts,
+        count(case when customer_id is not null and is_fcr then 1 end) as fcr_contacts,
+        count(case when customer_id is not null and is_repeat then 1 end) as repeat_contacts,
+        count(distinct case when is_presales then customer_id end) as presales_customers,
+        max(ended_at) as last_contact_ended_at
+    from owned_contacts
+    group by agent_id, activity_date
+),
+
+solved as (
+    select
+        assignee_agent_id as agent_id,
+        solved_date as activity_date,
+        count(*) as tickets_solved,
+        sum(resolution_s) as resolution_s_sum
+    from tickets_resolved
+    where
+        assignee_agent_id is not null
+        and solved_date is not null
+    group by assignee_agent_id, solved_date
+),
+
+agent_days as (
+    select
+        agent_id,
+        activity_date
+    from owned
+    union
+    select
+        agent_id,
+        activity_date
+    from solved
+),
+
+final as (
+    select
+        agent_days.agent_id,
+        agent_days.activity_date,
+        owned.contacts_owned,
+        owned.customers_served,
+        owned.complaints,
+        owned.fcr_eligible_contacts,
+        owned.fcr_contacts,
+        owned.repeat_contacts,
+        owned.presales_customers,
+        owned.last_contact_ended_at,
+        solved.tickets_solved,
+        solved.resolution_s_sum
+    from agent_days
+    left join owned
+        on
+            agent_days.agent_id = owned.agent_id
+            and agent_days.activity_date = owned.activity_date
+    left join solved
+        on
+            agent_days.agent_id = solved.agent_id
+            and agent_days.activity_date = solved.activity_date
+)
+
+select * from final
