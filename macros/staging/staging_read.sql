@@ -1,0 +1,180 @@
+{#- Staging step 1, read and type (the parsed layer, base_<entity>_parsed):
+    one row per raw row of the files no earlier run loaded, typed, with the
+    row-local reason code. The ledgers of what was read (raw.file_manifest,
+    raw.malformed_rows) are kept by the hooks at the end of this file.
+    Overview of the steps: macros/staging/staging_resolved.sql. -#}
+
+{#- The key a run re-decides together: the entity's natural id (`scope` in
+    raw_contract, else its record key), as text; blank parts are ''. -#}
+{% macro contract_scope_key(entity_name) -%}
+    {%- set spec = raw_entity(entity_name) -%}
+    {%- set parts = [] -%}
+    {%- for k in spec.get('scope', spec['key']) -%}
+        {%- do parts.append("coalesce(cast(" ~ k ~ " as varchar), '')") -%}
+    {%- endfor -%}
+    {{ parts | join(" || '|' || ") }}
+{%- endmacro %}
+
+{#- Layer 1. row_rules: [(condition on typed columns, reason_code), ...], in
+    the order of docs/design.md; they follow the five generic rules. -#}
+{% macro staging_parsed_rows(entity_name, row_rules=[]) -%}
+{{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ reset_raw_ledgers('" ~ entity_name ~ "') }}",
+          post_hook=["{{ capture_malformed_rows('" ~ entity_name ~ "') }}",
+                     "{{ record_loaded_files('" ~ entity_name ~ "') }}"]) -}}
+{%- set spec = raw_entity(entity_name) -%}
+with
+
+source as (
+    select
+        {{ contract_column_list(entity_name) }},
+        source_file
+    from {{ source(spec['system'], spec['entity']) }}
+    {%- if is_incremental() %}
+    where {{ raw_new_files_filter(entity_name, this) }}
+    {%- endif %}
+),
+
+recorded as (
+    select
+        *,
+        {{ raw_record_json(contract_column_names(entity_name)) }} as raw_record,
+        {{ contract_record_key(entity_name) }} as record_key
+    from source
+),
+
+typed as (
+    select
+        source_file,
+        raw_record,
+        md5(raw_record) as raw_record_md5,
+        record_key,
+        {{ contract_typed_columns(entity_name) }}
+    from recorded
+),
+
+flagged as (
+    select
+        *,
+        {{ contract_rule_flags(entity_name) }}
+    from typed
+),
+
+final as (
+    select
+        {{ contract_column_list(entity_name) }},
+        source_file,
+        record_key,
+        {{ contract_scope_key(entity_name) }} as scope_key,
+        raw_record,
+        raw_record_md5,
+        case
+            {{ contract_reason_cases() }}
+            {%- for condition, reason in row_rules %}
+            when {{ condition }} then '{{ reason }}'
+            {%- endfor %}
+        end as row_reason_code,
+        '{{ invocation_id }}' as loaded_in
+    from flagged
+)
+
+select * from final
+{%- endmacro %}
+
+{#- `source_file in (...)`: the entity's files (raw_file_format, as
+    create_raw_views reads them) that `loaded` (the parsed layer) holds no
+    row of; `false` when there is none. -#}
+{% macro raw_new_files_filter(entity_name, loaded) -%}
+    {{ return(adapter.dispatch('raw_new_files_filter', 'contact_center')(entity_name, loaded)) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_new_files_filter(entity_name, loaded) -%}
+    {%- if not execute -%}{{ return('false') }}{%- endif -%}
+    {%- set spec = raw_entity(entity_name) -%}
+    {%- set folder = raw_dir() ~ '/' ~ spec['system'] ~ '/' ~ spec['entity'] -%}
+    {%- set listing = run_query(
+        "select file from glob('" ~ sql_quote_text(folder) ~ "/*') "
+        ~ "where file not in (select distinct source_file from " ~ loaded ~ ") order by file"
+    ) -%}
+    {%- set files = [] -%}
+    {%- for path in listing.columns[0].values() -%}
+        {%- if raw_file_format(path.split('/')[-1]) -%}{%- do files.append(path) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if files | length == 0 -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ return('source_file in (' ~ sql_path_list(files)[1:-1] ~ ')') }}
+{%- endmacro %}
+
+{#- Malformed CSV records (create_raw_views): a full build of an entity's
+    parsed layer forgets the entity's earlier ones and its manifest entries
+    (pre-hook reset_raw_ledgers); after the
+    parsed model has read the new files, the records DuckDB rejected while
+    reading them are copied with file and line into raw.malformed_rows
+    (post-hook, same connection: the reject tables are temporary). A record
+    already there (same file and line) is not copied twice. -#}
+{% macro reset_raw_ledgers(entity_name) %}
+    {% if execute and not is_incremental() %}
+        delete from raw.malformed_rows where entity = '{{ entity_name }}';
+        delete from raw.file_manifest where entity = '{{ entity_name }}'
+    {% else %}
+        select 1
+    {% endif %}
+{% endmacro %}
+
+{% macro capture_malformed_rows(entity_name) %}
+    {{ return(adapter.dispatch('capture_malformed_rows', 'contact_center')(entity_name)) }}
+{% endmacro %}
+
+{% macro duckdb__capture_malformed_rows(entity_name) %}
+    {% if not execute %}{{ return('select 1') }}{% endif %}
+    {% set rejects, scans = raw_rejects_table(entity_name), raw_reject_scans_table(entity_name) %}
+    {% set found = run_query(
+        "select count(*) from duckdb_tables() where temporary and table_name in ('" ~ rejects ~ "', '" ~ scans ~ "')"
+    ) %}
+    {% if found.columns[0].values()[0] < 2 %}{{ return('select 1') }}{% endif %}
+    {% set encoding = run_query(
+        "select any_value(s.file_path), count(*) from " ~ rejects ~ " as e inner join " ~ scans
+        ~ " as s on e.scan_id = s.scan_id and e.file_id = s.file_id where e.error_type = 'INVALID ENCODING'"
+    ) %}
+    {% if encoding.columns[1].values()[0] > 0 %}
+        {{ exceptions.raise_compiler_error(not_utf8_message(encoding.columns[0].values()[0])) }}
+    {% endif %}
+    insert into raw.malformed_rows
+    select
+        '{{ entity_name }}' as entity,
+        s.file_path as source_file,
+        e.line as source_line,
+        min(e.error_type) as error_type,
+        min(e.csv_line) as csv_line,
+        min(e.error_message) as error_message,
+        '{{ invocation_id }}' as loaded_in
+    from {{ rejects }} as e
+    inner join {{ scans }} as s
+        on e.scan_id = s.scan_id and e.file_id = s.file_id
+    where not exists (
+        select 1 from raw.malformed_rows as m
+        where m.entity = '{{ entity_name }}' and m.source_file = s.file_path and m.source_line = e.line
+    )
+    group by s.file_path, e.line
+{% endmacro %}
+
+{#- The manifest entries (create_raw_views, check_raw_manifest) of the files
+    this invocation's parsed model loaded: rows parsed or records rejected. -#}
+{% macro record_loaded_files(entity_name) %}
+    {% if not execute %}{{ return('select 1') }}{% endif %}
+    {% set root = raw_dir() %}
+    {% set loaded = run_query(
+        "select distinct source_file from " ~ this ~ " where loaded_in = '" ~ invocation_id ~ "' "
+        ~ "union select distinct source_file from raw.malformed_rows where entity = '" ~ entity_name ~ "' "
+        ~ "and loaded_in = '" ~ invocation_id ~ "'"
+    ) %}
+    {% set files = loaded.columns[0].values() | list %}
+    {% if not files %}{{ return('select 1') }}{% endif %}
+    {{ return(
+        "delete from raw.file_manifest where source_file in (" ~ sql_path_list(files)[1:-1] ~ "); "
+        ~ "insert into raw.file_manifest select '" ~ entity_name ~ "', substr(filename, "
+        ~ (root | length + 2) ~ "), filename, size, cast(last_modified as varchar), md5(content), '"
+        ~ invocation_id ~ "' from read_blob(" ~ sql_path_list(files) ~ ")"
+    ) }}
+{% endmacro %}

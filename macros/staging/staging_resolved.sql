@@ -1,0 +1,82 @@
+{#- Staging step 2, resolve (the resolved layer, base_<entity>): one row per
+    distinct raw record, composed of the steps in this folder:
+
+      staging_read.sql      read and type (the parsed layer; step 1)
+      staging_dedupe.sql    exact duplicates are one row
+      staging_validate.sql  references checked, ticket links resolved
+      staging_version.sql   which version of a record wins, and the row's
+                            outcome (reason, validity, pending, impact date)
+
+    Incremental by `scope_key` (the entity's natural id): a run re-decides
+    every key that has a row in the new files, plus every key still
+    "pending" (rejected for a reference that may arrive later, or holding a
+    ticket link not resolved yet). Every row of a re-decided key is read back
+    from the parsed layer, so the outcome is the one a full build would give.
+    `changed_in` / `impact_date` tell the downstream windows what changed
+    (docs/design.md, "Incremental loads").
+-#}
+
+{#- The arguments of staging_resolved_rows:
+    references: [{'column', 'relation', 'target', 'reason'}]: a non-null
+        `column` with no valid row in `relation` (`target` column, `is_valid`
+        rows) rejects the row with `reason`; checked in list order after the
+        row rules.
+    self_reference: {'column', 'target', 'reason'} or none: checked last,
+        against this entity's rows that pass every other rule.
+    links: [{'column', 'relation', 'target'}]: a value with no match in
+        `relation` is nulled (the row is kept).
+    versioning: 'event' (rows sharing the record key: smallest md5 wins),
+        'latest' (latest updated_at wins, ties: smallest md5),
+        'history' (every version kept; ties on the record key: smallest md5).
+    impact_date: SQL on the typed columns, the earliest reporting date the
+        row can influence.
+    extra_columns: [(expression, name)] appended after the contract columns.
+-#}
+{% macro staging_resolved_rows(entity_name, parsed, references=[], self_reference=none, links=[],
+                               versioning='event', impact_date='null', extra_columns=[]) -%}
+{{- config(materialized='incremental', incremental_strategy='delete+insert', unique_key='scope_key',
+           on_schema_change='fail') -}}
+{%- if versioning not in ('event', 'latest', 'history') -%}
+    {{ exceptions.raise_compiler_error("staging_resolved_rows: versioning must be event, latest or history, got " ~ versioning) }}
+{%- endif -%}
+with
+{{ staging_resolve_scope(parsed, links) }}
+{{ staging_dedupe(entity_name) }}
+{{ staging_validate(references, self_reference, links) }}
+{{ staging_version(entity_name, versioning) }}
+{{ staging_decide(entity_name, references, self_reference, links, impact_date, extra_columns) }}
+{%- endmacro %}
+
+{#- The rows a run re-decides (`parsed`: every row of a key in scope) and,
+    on an incremental run, the outcome they had before (`previous`). -#}
+{% macro staging_resolve_scope(parsed, links) -%}
+{%- if is_incremental() %}
+
+scope as (
+    -- keys with a row in the files this run loaded, and keys still pending
+    select scope_key from {{ parsed }}
+    where loaded_in = '{{ invocation_id }}'
+    union
+    select scope_key from {{ this }}
+    where is_pending
+),
+
+previous as (
+    select
+        raw_record_md5,
+        is_clean,
+        {%- for l in links %}
+        {{ l['column'] }} as _previous_link_{{ loop.index }},
+        {%- endfor %}
+        changed_in
+    from {{ this }}
+    where scope_key in (select scope_key from scope)
+),
+{%- endif %}
+parsed as (
+    select * from {{ parsed }}
+    {%- if is_incremental() %}
+    where scope_key in (select scope_key from scope)
+    {%- endif %}
+),
+{%- endmacro %}

@@ -1,0 +1,89 @@
+{#- Staging rule 2, validate: the row rules of the parsed layer, then the
+    references in order, then the self reference; links that match nothing
+    are nulled (the row is kept). Part of staging_resolved_rows. -#}
+{% macro staging_validate(references, self_reference, links) -%}
+{%- for r in references %}
+
+known_{{ loop.index }} as (
+    select distinct {{ r['target'] }} as known_value
+    from {{ r['relation'] }}
+    where is_valid
+),
+{%- endfor %}
+{%- for l in links %}
+
+linkable_{{ loop.index }} as (
+    select distinct {{ l['target'] }} as known_value
+    from {{ l['relation'] }}
+),
+{%- endfor %}
+
+checked as (
+    -- rule 2: the row rules (parsed layer), then the references, in order
+    select
+        deduplicated.*,
+        case
+            when deduplicated.row_reason_code is not null then deduplicated.row_reason_code
+            {%- for r in references %}
+            when deduplicated.{{ r['column'] }} is not null and known_{{ loop.index }}.known_value is null
+                then '{{ r['reason'] }}'
+            {%- endfor %}
+        end as first_reason_code
+    from deduplicated
+    {%- for r in references %}
+    left join known_{{ loop.index }}
+        on deduplicated.{{ r['column'] }} = known_{{ loop.index }}.known_value
+    {%- endfor %}
+),
+
+{%- if self_reference %}
+
+self_targets as (
+    -- rows that pass every other rule: what a {{ self_reference['column'] }} may point to
+    select distinct {{ self_reference['target'] }} as known_value from checked
+    where first_reason_code is null
+    {%- if is_incremental() %}
+    union
+    select distinct {{ self_reference['target'] }} from {{ this }}
+    where
+        scope_key not in (select scope_key from scope)
+        and (reason_code is null or reason_code = '{{ self_reference['reason'] }}')
+    {%- endif %}
+),
+
+validated as (
+    select
+        checked.*,
+        case
+            when checked.first_reason_code is not null then checked.first_reason_code
+            when checked.{{ self_reference['column'] }} is not null and self_targets.known_value is null
+                then '{{ self_reference['reason'] }}'
+        end as reason_code
+    from checked
+    left join self_targets
+        on checked.{{ self_reference['column'] }} = self_targets.known_value
+),
+{%- else %}
+
+validated as (
+    select
+        *,
+        first_reason_code as reason_code
+    from checked
+),
+{%- endif %}
+
+linked as (
+    -- a link that matches nothing is nulled, the row is kept
+    select
+        validated.*
+        {%- for l in links %},
+        linkable_{{ loop.index }}.known_value as _link_{{ loop.index }}
+        {%- endfor %}
+    from validated
+    {%- for l in links %}
+    left join linkable_{{ loop.index }}
+        on validated.{{ l['column'] }} = linkable_{{ loop.index }}.known_value
+    {%- endfor %}
+),
+{%- endmacro %}
