@@ -43,7 +43,7 @@
 -- Parquet files with native (non-text) column types; fct_team_daily,
 -- fct_kpi_alerts and the dimensions (small tables).
 --
--- Parameters (substituted by the runner, ccw/bench_build.py):
+-- Parameters (substituted by the runner, ccw/bench/build.py):
 --   ${RAW_DIR}  absolute path of the raw folder (<system>/<entity>/*.<ext>)
 --   ${FMT}      csv | parquet (picks the reader macro raw_csv / raw_parquet)
 -- Settings are the dbt project's defaults (dbt_project.yml vars).

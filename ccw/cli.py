@@ -17,13 +17,13 @@ from ccw.errors import CcwError
 # command name -> (module, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "simulate": ("ccw.simulator.cli", "simulate", "Generate a raw folder of demo data with ground truth."),
-    "build": ("ccw.build", "build", "Build the warehouse with dbt and publish it safely for readers."),
+    "build": ("ccw.warehouse.build", "build", "Build the warehouse with dbt and publish it safely for readers."),
     "check": ("ccw.checks.cli", "check", "Run the Great Expectations checkpoint over the built warehouse."),
     "conventions": ("ccw.checks.conventions", "conventions", "Check dbt project conventions (dbt-bouncer)."),
-    "bench": ("ccw.bench", "bench", "Benchmarks: simulator speed, full and incremental build."),
+    "bench": ("ccw.bench.cli", "bench", "Benchmarks: simulator speed, full and incremental build."),
     "lint": ("ccw.checks.lint", "main", "Lint models and analyses with sqlfluff (the project's SQL style)."),
-    "kpis": ("ccw.catalogue", "kpis", "The KPI catalogue: list KPIs, sync and check the YAML generated from it."),
-    "replay": ("ccw.replay", "replay_command", "Load a raw folder day by day, as daily incremental builds would."),
+    "kpis": ("ccw.warehouse.catalogue", "kpis", "The KPI catalogue: list KPIs, sync and check the YAML generated from it."),
+    "replay": ("ccw.warehouse.replay", "replay_command", "Load a raw folder day by day, as daily incremental builds would."),
 }
 
 

@@ -37,7 +37,7 @@ def demo_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_warehouse(demo_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`demo_raw` built with `dbt build` (models, seeds and data tests)."""
-    from ccw.build import publish_build
+    from ccw.warehouse.build import publish_build
 
     work = tmp_path_factory.mktemp("wh")
     wh = work / "warehouse.duckdb"

@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 
 def run_dbt_captured(args: list[str], raw: Path, work: Path, vars: dict | None = None) -> subprocess.CompletedProcess[str]:
     """dbt in the project with its profile, into work/warehouse.duckdb (output captured, settings as --vars)."""
-    from ccw.dbt import dbt_env, dbt_executable
     from ccw.paths import PROJECT_ROOT
+    from ccw.warehouse.dbt import dbt_env, dbt_executable
 
     env = dbt_env(raw, work / "warehouse.duckdb")
     env["DBT_TARGET_PATH"] = str(work / "target")

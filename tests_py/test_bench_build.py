@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from ccw.bench_build import (
+from ccw.bench.build import (
     compute_ratios,
     dbt_node_timings,
     render_handwritten_sql,

@@ -172,7 +172,7 @@ def test_lint_error_fails_the_lint_gate(tmp_path: Path) -> None:
 
 def test_dbt_docs_generate(demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
     """`dbt docs generate` (compile + catalog) over a copy of the demo warehouse."""
-    from ccw.dbt import run_dbt
+    from ccw.warehouse.dbt import run_dbt
 
     wh = tmp_path / "docs.duckdb"
     shutil.copy2(demo_warehouse, wh)

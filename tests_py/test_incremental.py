@@ -1,9 +1,9 @@
-"""Issue 8: loading a simulated month one day at a time (late rows included)
+"""Loading a simulated month one day at a time (late rows included)
 ends in the same warehouse as one full build of the same files.
 
 The reference is `demo_warehouse` (one `dbt build` of `demo_raw`). The
 replay copies the files of `demo_raw` day by day into a new folder and runs
-an incremental `dbt run` after each day (ccw/replay.py). Every mart and
+an incremental `dbt run` after each day (ccw/warehouse/replay.py). Every mart and
 every intermediate model must then equal the reference row for row.
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ def replayed(demo_raw: Path, tmp_path_factory: pytest.TempPathFactory, project_r
     work = tmp_path_factory.mktemp("replay")
     wh = work / "replayed.duckdb"
     proc = subprocess.run(
-        [sys.executable, "-m", "ccw.replay", str(demo_raw), str(work / "raw"), str(wh),
+        [sys.executable, "-m", "ccw.warehouse.replay", str(demo_raw), str(work / "raw"), str(wh),
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         cwd=project_root, capture_output=True, text=True, env={**os.environ, "DO_NOT_TRACK": "1"},
     )

@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from ccw.dbt import run_dbt
+from ccw.warehouse.dbt import run_dbt
 
 SESSION_GAP_S = 30 * 60
 CUSTOMERS = [f"C{n:04d}" for n in range(1, 7)]

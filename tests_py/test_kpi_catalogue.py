@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ccw import catalogue
 from ccw.paths import PROJECT_ROOT
+from ccw.warehouse import catalogue
 
 from test_marts_helpers import dbt, project_copy, warehouse_copy
 

@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ccw.dbt import dbt_env, run_dbt
 from ccw.paths import PROJECT_ROOT
+from ccw.warehouse.dbt import dbt_env, run_dbt
 
 MARTS = (
     "fct_agent_daily",

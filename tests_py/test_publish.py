@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ccw.build import building_path, lock_path, publish_build
 from ccw.errors import CcwError
+from ccw.warehouse.build import building_path, lock_path, publish_build
 from filelock import FileLock, Timeout
 
 pytestmark = pytest.mark.slow

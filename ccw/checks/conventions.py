@@ -28,6 +28,7 @@ from ccw.checks.report import table
 from ccw.errors import CcwError
 from ccw.paths import PROJECT_ROOT
 from ccw.paths import warehouse_path as default_warehouse_path
+from ccw.warehouse.dbt import run_dbt
 
 CONFIG_NAME = "dbt-bouncer.yml"
 
@@ -83,14 +84,10 @@ def dbt_env(project: Path, work: Path, warehouse: Path) -> dict[str, str]:
     return env
 
 
-def run_dbt_quiet(args: list[str], project: Path, env: dict[str, str]) -> None:
-    cmd = [_exe("dbt"), *args, "--project-dir", str(project), "--profiles-dir", str(project / "profiles")]
-    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        lines = [ln.strip() for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
-        keep = [ln for ln in lines if any(k in ln for k in ("Error", "error", "ERROR"))] or lines[-5:]
-        detail = " | ".join(dict.fromkeys(keep[-6:]))
-        raise CcwError(f"dbt {args[0]}{' ' + args[1] if len(args) > 1 else ''} failed: {detail[:600]}", str(project), "fix the project so that dbt parses it")
+def run_dbt_quiet(args: list[str], project: Path, work: Path, warehouse: Path) -> None:
+    """`dbt <args>` in `project` with its artefacts in `work` (the one dbt runner, no progress)."""
+    run_dbt(args, work / "raw", warehouse, target_path=work / "target", log_path=work / "logs",
+            stream=False, project_dir=project)
 
 
 def bouncer_config(project: Path, work: Path, with_catalog: bool, config: Path | None = None) -> Path:
@@ -124,11 +121,11 @@ def run_conventions(
             # a copy: dbt opens its file read-write, and the published file is for readers
             shutil.copy2(warehouse, wh)
         env = dbt_env(project, work, wh)
-        run_dbt_quiet(["parse"], project, env)
+        run_dbt_quiet(["parse"], project, work, wh)
         result.timings["dbt parse"] = time.perf_counter() - start
         if warehouse is not None:
             start = time.perf_counter()
-            run_dbt_quiet(["docs", "generate", "--no-compile"], project, env)
+            run_dbt_quiet(["docs", "generate", "--no-compile"], project, work, wh)
             result.catalog = (work / "target" / "catalog.json").is_file()
             result.timings["dbt docs generate"] = time.perf_counter() - start
         cfg = bouncer_config(project, work, result.catalog, config)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ccw import catalogue
+from ccw.warehouse import catalogue
 
 # -- measures and KPIs of the daily facts: the KPI catalogue -----------------
 _CATALOGUE = catalogue.load()

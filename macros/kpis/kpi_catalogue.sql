@@ -1,7 +1,7 @@
 {#- The KPI catalogue: the one place a measure or KPI of the daily facts is
     defined. Read by dbt (kpi_catalogue(), macros/kpis/kpi_columns.sql) for
     the columns of fct_agent_daily, fct_team_daily and fct_queue_daily and
-    the alert unpivot of fct_kpi_alerts; read by Python (ccw/catalogue.py)
+    the alert unpivot of fct_kpi_alerts; read by Python (ccw/warehouse/catalogue.py)
     for the marts' column YAML, the semantic layer's measures and metrics
     (`ccw kpis sync` writes them, a test checks they are in sync) and the
     data gate's ranges. Adding a KPI is one entry here and `ccw kpis sync`.

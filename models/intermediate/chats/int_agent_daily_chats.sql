@@ -47,42 +47,9 @@ assigned as (
     group by agent_id, activity_date
 ),
 
-agent_days as (
-    select
-        agent_id,
-        activity_date
-    from owned
-    union
-    select
-        agent_id,
-        activity_date
-    from assigned
-),
-
-final as (
-    select
-        agent_days.agent_id,
-        agent_days.activity_date,
-        owned.chats_handled,
-        owned.chat_handle_s_sum,
-        owned.first_responses,
-        owned.first_response_s_sum,
-        owned.slow_first_responses,
-        owned.responses,
-        owned.response_s_sum,
-        owned.agent_messages,
-        owned.customer_messages,
-        assigned.chats_assigned,
-        assigned.chats_replied
-    from agent_days
-    left join owned
-        on
-            agent_days.agent_id = owned.agent_id
-            and agent_days.activity_date = owned.activity_date
-    left join assigned
-        on
-            agent_days.agent_id = assigned.agent_id
-            and agent_days.activity_date = assigned.activity_date
-)
+{{ agent_days_joined([
+    ('owned', ['chats_handled', 'chat_handle_s_sum', 'first_responses', 'first_response_s_sum', 'slow_first_responses', 'responses', 'response_s_sum', 'agent_messages', 'customer_messages']),
+    ('assigned', ['chats_assigned', 'chats_replied']),
+]) }}
 
 select * from final

@@ -66,41 +66,9 @@ solved as (
     group by assignee_agent_id, solved_date
 ),
 
-agent_days as (
-    select
-        agent_id,
-        activity_date
-    from owned
-    union
-    select
-        agent_id,
-        activity_date
-    from solved
-),
-
-final as (
-    select
-        agent_days.agent_id,
-        agent_days.activity_date,
-        owned.contacts_owned,
-        owned.customers_served,
-        owned.complaints,
-        owned.fcr_eligible_contacts,
-        owned.fcr_contacts,
-        owned.repeat_contacts,
-        owned.presales_customers,
-        owned.last_contact_ended_at,
-        solved.tickets_solved,
-        solved.resolution_s_sum
-    from agent_days
-    left join owned
-        on
-            agent_days.agent_id = owned.agent_id
-            and agent_days.activity_date = owned.activity_date
-    left join solved
-        on
-            agent_days.agent_id = solved.agent_id
-            and agent_days.activity_date = solved.activity_date
-)
+{{ agent_days_joined([
+    ('owned', ['contacts_owned', 'customers_served', 'complaints', 'fcr_eligible_contacts', 'fcr_contacts', 'repeat_contacts', 'presales_customers', 'last_contact_ended_at']),
+    ('solved', ['tickets_solved', 'resolution_s_sum']),
+]) }}
 
 select * from final

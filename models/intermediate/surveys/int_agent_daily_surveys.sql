@@ -61,41 +61,9 @@ evaluations as (
     group by agent_id, {{ reporting_date('evaluated_at') }}
 ),
 
-agent_days as (
-    select
-        agent_id,
-        activity_date
-    from responses
-    union
-    select
-        agent_id,
-        activity_date
-    from evaluations
-),
-
-final as (
-    select
-        agent_days.agent_id,
-        agent_days.activity_date,
-        responses.csat_responses,
-        responses.csat_score_sum,
-        responses.csat_satisfied,
-        responses.negative_reviews,
-        responses.positive_reviews,
-        responses.nps_responses,
-        responses.nps_promoters,
-        responses.nps_detractors,
-        evaluations.qa_evaluations,
-        evaluations.qa_score_sum
-    from agent_days
-    left join responses
-        on
-            agent_days.agent_id = responses.agent_id
-            and agent_days.activity_date = responses.activity_date
-    left join evaluations
-        on
-            agent_days.agent_id = evaluations.agent_id
-            and agent_days.activity_date = evaluations.activity_date
-)
+{{ agent_days_joined([
+    ('responses', ['csat_responses', 'csat_score_sum', 'csat_satisfied', 'negative_reviews', 'positive_reviews', 'nps_responses', 'nps_promoters', 'nps_detractors']),
+    ('evaluations', ['qa_evaluations', 'qa_score_sum']),
+]) }}
 
 select * from final

@@ -25,41 +25,9 @@ shift_counts as (
     group by agent_id, activity_date
 ),
 
-agent_days as (
-    select
-        agent_id,
-        activity_date
-    from workforce
-    union
-    select
-        agent_id,
-        activity_date
-    from shift_counts
-),
-
-final as (
-    select
-        agent_days.agent_id,
-        agent_days.activity_date,
-        workforce.scheduled_s,
-        workforce.logged_in_s,
-        workforce.available_s,
-        workforce.on_contact_s,
-        workforce.acw_s,
-        workforce.break_s,
-        workforce.adherent_s,
-        shift_counts.shifts_started,
-        shift_counts.shifts_attended,
-        shift_counts.shifts_on_time
-    from agent_days
-    left join workforce
-        on
-            agent_days.agent_id = workforce.agent_id
-            and agent_days.activity_date = workforce.activity_date
-    left join shift_counts
-        on
-            agent_days.agent_id = shift_counts.agent_id
-            and agent_days.activity_date = shift_counts.activity_date
-)
+{{ agent_days_joined([
+    ('workforce', ['scheduled_s', 'logged_in_s', 'available_s', 'on_contact_s', 'acw_s', 'break_s', 'adherent_s']),
+    ('shift_counts', ['shifts_started', 'shifts_attended', 'shifts_on_time']),
+]) }}
 
 select * from final

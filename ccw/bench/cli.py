@@ -31,9 +31,9 @@ def cpu_seconds() -> tuple[float, float]:
 
 
 class _BenchGroup(click.Group):
-    """`simulate` lives here; other benchmarks (e.g. `build` in ccw.bench_build) are loaded lazily."""
+    """`simulate` lives here; other benchmarks (e.g. `build` in ccw.bench.build) are loaded lazily."""
 
-    LAZY = {"build": ("ccw.bench_build", "build")}
+    LAZY = {"build": ("ccw.bench.build", "build")}
 
     def _lazy(self, name: str) -> click.Command | None:
         module_name, attr = self.LAZY[name]
@@ -55,7 +55,7 @@ class _BenchGroup(click.Group):
 
 @click.group(name="bench", cls=_BenchGroup)
 def bench() -> None:
-    """Benchmarks: simulator speed (and, later, full and incremental builds)."""
+    """Benchmarks: simulator speed (`simulate`) and the warehouse build against plain DuckDB (`build`)."""
 
 
 @bench.command(name="simulate")

@@ -6,7 +6,7 @@ Phases (each one a line on stderr while it runs):
    messages, ~1 M call legs), or reuse one (`--reuse-raw DIR`);
 2. the hand-written anchor `benchmarks/handwritten_kpis.sql`: the same KPIs in
    one plain DuckDB SQL script on one connection, in a fresh database file;
-3. a full `dbt build` through `ccw.build.publish_build(full_refresh=True)`;
+3. a full `dbt build` through `ccw.warehouse.build.publish_build(full_refresh=True)`;
 4. one day's incremental build: a full build over the first N-1 days' files,
    then the last day's files are added and a normal (not full-refresh)
    `publish_build` runs; its time is the incremental figure.
@@ -154,10 +154,10 @@ def _load() -> float:
 
 
 def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: bool = False) -> dict[str, Any]:
-    """Run `python -m ccw.bench_build <args>` (a phase), sample its tree's RSS, return its JSON result."""
+    """Run `python -m ccw.bench.build <args>` (a phase), sample its tree's RSS, return its JSON result."""
     out = Path(tempfile.mkstemp(prefix="ccw-bench-", suffix=".json")[1])
     load0 = _load()
-    cmd = [sys.executable, "-m", "ccw.bench_build", *args, str(out)]
+    cmd = [sys.executable, "-m", "ccw.bench.build", *args, str(out)]
     env = dict(os.environ, DO_NOT_TRACK="1")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -226,7 +226,7 @@ def _worker(argv: list[str]) -> None:
             res["peak_rss"] = _maxrss_bytes(resource.RUSAGE_SELF)
             res["cpu_s"] = _cpu_seconds(resource.RUSAGE_SELF)
         elif argv[0] == "dbt":
-            from ccw.build import publish_build
+            from ccw.warehouse.build import publish_build
 
             _, raw, warehouse, full, target, log, _out = argv
             t0 = time.perf_counter()
@@ -431,7 +431,7 @@ def render_report(fig: dict[str, Any]) -> str:
 def write_results(path: Path, report: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     header = ("# Build benchmark results\n\n"
-              "Written by `ccw bench build` (ccw/bench_build.py); newest run last. Targets (on 2 cores): "
+              "Written by `ccw bench build` (ccw/bench/build.py); newest run last. Targets (on 2 cores): "
               "full build <= 1.3x the hand-written script (benchmarks/handwritten_kpis.sql), peak RSS <= 4 GB, "
               "one day's incremental build <= 5 % of the full build.\n\n")
     with path.open("a") as fh:

@@ -30,11 +30,11 @@ import click
 import duckdb
 from filelock import FileLock, Timeout
 
-from ccw.dbt import run_dbt
 from ccw.errors import CcwError
 from ccw.paths import raw_dir as default_raw_dir
 from ccw.paths import resolve
 from ccw.paths import warehouse_path as default_warehouse_path
+from ccw.warehouse.dbt import run_dbt
 
 
 def building_path(published: Path) -> Path:

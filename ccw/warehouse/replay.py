@@ -5,17 +5,16 @@ This is how a contact centre loads: every day the exports of that day arrive
 `replay()` copies the files of `src` into `dst` day by day (a file's day is
 its `YYYY-MM-DD` name; files with another name arrive with the first day)
 and runs `dbt <command>` after each day, in this process, parsing the
-project once. The equivalence test (tests_py/test_incremental.py) compares
+project once (ccw.warehouse.dbt.DbtSession). The equivalence test (tests_py/test_incremental.py) compares
 the result with one full build of the same files.
 
     ccw replay SRC DST WAREHOUSE --target-path T --log-path L
 
-prints one JSON line per load (`python -m ccw.replay` takes the same arguments).
+prints one JSON line per load (`python -m ccw.warehouse.replay` takes the same arguments).
 """
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
@@ -30,7 +29,7 @@ from ccw.paths import file_day, raw_files
 def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: Path,
            command: str = "run", project_dir: Path | None = None, on_load=None) -> list[dict]:
     """Load `src` into `warehouse` one day at a time; returns one dict per load."""
-    from dbt.cli.main import dbtRunner
+    from ccw.warehouse.dbt import DbtSession
 
     files = raw_files(src)
     if not files:
@@ -40,34 +39,25 @@ def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: P
         raise CcwError("no file is named by its day (YYYY-MM-DD.csv)", str(src), "replay needs daily files")
     if dst.exists() and any(dst.iterdir()):
         raise CcwError("the replay folder is not empty", str(dst), "pass a new or empty folder")
-    project = (project_dir or Path(__file__).resolve().parent.parent).resolve()
-    os.environ.update(RAW_DIR=str(dst.resolve()), WAREHOUSE_PATH=str(warehouse.resolve()), DO_NOT_TRACK="1")
-    os.chdir(project)
-    common = ["--profiles-dir", str(project / "profiles"), "--project-dir", str(project),
-              "--target-path", str(target_path), "--log-path", str(log_path), "--quiet"]
-    parsed = dbtRunner().invoke(["parse", *common])
-    if not parsed.success:
-        raise CcwError("dbt parse failed", str(project), f"see {log_path}/dbt.log")
-    runner = dbtRunner(manifest=parsed.result)
+    dst.mkdir(parents=True, exist_ok=True)
     loads = []
-    for i, day in enumerate(days):
-        arrived = [p for p in files if file_day(p) == day or (i == 0 and file_day(p) == "")]
-        for p in arrived:
-            target = dst / p.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(p, target)
-        # seeds once the first files are there (a build refuses an empty raw folder)
-        if i == 0 and not runner.invoke(["seed", *common]).success:
-            raise CcwError("dbt seed failed", str(project), f"see {log_path}/dbt.log")
-        started = time.perf_counter()
-        result = runner.invoke([*command.split(), *common])
-        load = {"day": day, "files": len(arrived), "ok": bool(result.success),
-                "seconds": round(time.perf_counter() - started, 2)}
-        loads.append(load)
-        if on_load:
-            on_load(load)
-        if not result.success:
-            raise CcwError(f"dbt {command} failed on the load of {day}", str(warehouse), f"see {log_path}/dbt.log")
+    with DbtSession(dst, warehouse, target_path, log_path, project_dir=project_dir) as dbt:
+        for i, day in enumerate(days):
+            arrived = [p for p in files if file_day(p) == day or (i == 0 and file_day(p) == "")]
+            for p in arrived:
+                target = dst / p.relative_to(src)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(p, target)
+            # seeds once the first files are there (a build refuses an empty raw folder)
+            if i == 0:
+                dbt.invoke(["seed"])
+            started = time.perf_counter()
+            dbt.invoke(command.split(), what=f"dbt {command} on the load of {day}")
+            load = {"day": day, "files": len(arrived), "ok": True,
+                    "seconds": round(time.perf_counter() - started, 2)}
+            loads.append(load)
+            if on_load:
+                on_load(load)
     return loads
 
 
@@ -89,7 +79,7 @@ def replay_command(src: Path, dst: Path, warehouse: Path, target_path: Path, log
 
 def main(argv: list[str]) -> int:
     try:
-        replay_command.main(args=argv, prog_name="python -m ccw.replay", standalone_mode=False)
+        replay_command.main(args=argv, prog_name="python -m ccw.warehouse.replay", standalone_mode=False)
     except CcwError as exc:
         click.echo(f"error: {exc.one_line()}", err=True)
         return 2

@@ -1,0 +1,1 @@
+"""Benchmarks: `ccw bench` (cli.py) and the build benchmark's phases (build.py)."""
