@@ -1,7 +1,7 @@
 {#- Windowed incremental models (docs/design.md, "Incremental loads").
 
     A load changes staging rows whose `impact_date` is known
-    (macros/raw/staging_layers.sql); int_load_window turns the earliest of
+    (macros/staging/); int_load_window turns the earliest of
     them into the first reporting date that can change downstream:
     `window_start_date = earliest changed impact_date - load_lookback_days()`.
     A windowed model recomputes every row on or after that date from its

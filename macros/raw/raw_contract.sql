@@ -14,17 +14,31 @@
     and per entity `sequence`: telephony wall times in their real order (the
     DST rule of wall_time_sequence_to_utc).
 
-    The raw views (create_raw_views), the typed columns and the generic
-    validation flags of the base models (typed_contract_columns) are all
-    generated from this dict, so a column is added or made nullable here and
-    nowhere else.  Entity-specific rules (ranges, durations, orders,
-    references) live in the base models.
+    and the entity's staging rules (macros/staging/, docs/design.md):
+    - row_rules: [(condition on the typed columns, reason_code), ...], the
+      entity's own row-local rules, applied in order after the generic ones
+    - references: [{column, model, target, reason}]: a non-null `column`
+      with no valid row of `model` (its `target` column) rejects the row
+    - self_reference: {column, target, reason}, checked last
+    - links: [{column, model, target}]: a value matching nothing is nulled
+    - versioning: event | latest | history (which version of a record wins)
+    - impact: the columns whose earliest reporting date is the first day the
+      row can change downstream ([]: none; customers reach the calls matched
+      by phone whatever their date, and an agent's earliest version reaches
+      back before its day: int_load_window handles both)
+    - phone_columns: {raw column: name of its normalised copy}
+
+    The raw views (create_raw_views), the typed columns, the generic
+    validation flags and every staging step (base_<entity>_parsed and
+    base_<entity> are one macro call each) are generated from this dict, so
+    an entity's rules are changed here and nowhere else.
 -#}
 {% macro raw_contract() %}
     {% set contract = {
         'crm__agents': {
             'system': 'crm', 'entity': 'agents',
             'key': ['agent_id', 'updated_at'], 'scope': ['agent_id'], 'loaded_at': 'updated_at',
+            'versioning': 'history', 'impact': ['updated_at'],
             'columns': [
                 {'name': 'agent_id', 'type': 'id', 'required': true},
                 {'name': 'full_name', 'type': 'str', 'required': false, 'pii': true},
@@ -40,6 +54,8 @@
         'crm__customers': {
             'system': 'crm', 'entity': 'customers',
             'key': ['customer_id', 'updated_at'], 'scope': ['customer_id'], 'loaded_at': 'updated_at',
+            'versioning': 'history', 'impact': [],
+            'phone_columns': {'phone': 'phone_normalized'},
             'columns': [
                 {'name': 'customer_id', 'type': 'id', 'required': true},
                 {'name': 'full_name', 'type': 'str', 'required': false, 'pii': true},
@@ -54,6 +70,15 @@
         'crm__tickets': {
             'system': 'crm', 'entity': 'tickets',
             'key': ['ticket_id'], 'loaded_at': 'updated_at',
+            'row_rules': [
+                ("reopen_count < 0", 'negative_duration'),
+                ("solved_at < created_at", 'impossible_timestamp_order'),
+            ],
+            'references': [
+                {'column': 'assignee_agent_id', 'model': 'base_crm__agents', 'target': 'agent_id', 'reason': 'unknown_agent'},
+                {'column': 'customer_id', 'model': 'base_crm__customers', 'target': 'customer_id', 'reason': 'unknown_customer'},
+            ],
+            'versioning': 'latest', 'impact': ['created_at', 'updated_at'],
             'columns': [
                 {'name': 'ticket_id', 'type': 'id', 'required': true},
                 {'name': 'customer_id', 'type': 'id', 'required': true},
@@ -72,6 +97,12 @@
         'crm__orders': {
             'system': 'crm', 'entity': 'orders',
             'key': ['order_id'], 'loaded_at': 'updated_at',
+            'row_rules': [
+                ("amount < 0 or item_count < 0", 'negative_duration'),
+                ("paid_at < created_at", 'impossible_timestamp_order'),
+            ],
+            'references': [{'column': 'customer_id', 'model': 'base_crm__customers', 'target': 'customer_id', 'reason': 'unknown_customer'}],
+            'versioning': 'latest', 'impact': ['created_at', 'updated_at', 'paid_at'],
             'columns': [
                 {'name': 'order_id', 'type': 'id', 'required': true},
                 {'name': 'customer_id', 'type': 'id', 'required': true},
@@ -86,6 +117,9 @@
         'crm__qa_evaluations': {
             'system': 'crm', 'entity': 'qa_evaluations',
             'key': ['evaluation_id'], 'loaded_at': 'evaluated_at',
+            'row_rules': [("score not between 0 and 100", 'score_out_of_range')],
+            'references': [{'column': 'agent_id', 'model': 'base_crm__agents', 'target': 'agent_id', 'reason': 'unknown_agent'}],
+            'versioning': 'event', 'impact': ['evaluated_at'],
             'columns': [
                 {'name': 'evaluation_id', 'type': 'id', 'required': true},
                 {'name': 'agent_id', 'type': 'id', 'required': true},
@@ -100,6 +134,18 @@
             'system': 'telephony', 'entity': 'calls',
             'key': ['call_id'], 'loaded_at': 'enqueued_at',
             'sequence': ['enqueued_at', 'answered_at', 'ended_at'],
+            'row_rules': [
+                ("hold_s < 0 or acw_s < 0", 'negative_duration'),
+                ("answered_at < enqueued_at", 'impossible_timestamp_order'),
+                ("ended_at < coalesce(answered_at, enqueued_at)", 'impossible_timestamp_order'),
+                ("greatest(hold_s, acw_s, " ~ dbt.datediff('enqueued_at', 'ended_at', 'second') ~ ") > "
+                    ~ var('max_duration_s'), 'implausible_duration'),
+            ],
+            'references': [{'column': 'agent_id', 'model': 'base_crm__agents', 'target': 'agent_id', 'reason': 'unknown_agent'}],
+            'self_reference': {'column': 'root_call_id', 'target': 'call_id', 'reason': 'unknown_call_reference'},
+            'links': [{'column': 'ticket_id', 'model': 'stg_crm__tickets', 'target': 'ticket_id'}],
+            'versioning': 'event', 'impact': ['enqueued_at'],
+            'phone_columns': {'caller_number': 'caller_phone_normalized'},
             'columns': [
                 {'name': 'call_id', 'type': 'id', 'required': true},
                 {'name': 'root_call_id', 'type': 'id', 'required': false},
@@ -119,6 +165,10 @@
         'messaging__messages': {
             'system': 'messaging', 'entity': 'messages',
             'key': ['message_id'], 'loaded_at': 'sent_at',
+            'row_rules': [("char_count < 0", 'negative_duration')],
+            'references': [{'column': 'agent_id', 'model': 'base_crm__agents', 'target': 'agent_id', 'reason': 'unknown_agent'}, {'column': 'customer_id', 'model': 'base_crm__customers', 'target': 'customer_id', 'reason': 'unknown_customer'}],
+            'links': [{'column': 'ticket_id', 'model': 'stg_crm__tickets', 'target': 'ticket_id'}],
+            'versioning': 'event', 'impact': ['sent_at'],
             'columns': [
                 {'name': 'message_id', 'type': 'id', 'required': true},
                 {'name': 'channel', 'type': 'enum', 'required': true, 'values': ['web', 'app', 'social']},
@@ -134,6 +184,14 @@
         'survey__responses': {
             'system': 'survey', 'entity': 'responses',
             'key': ['response_id'], 'loaded_at': 'responded_at',
+            'row_rules': [
+                ("survey = 'csat' and score not between 1 and 5", 'score_out_of_range'),
+                ("survey = 'nps' and score not between 0 and 10", 'score_out_of_range'),
+                ("responded_at < sent_at", 'impossible_timestamp_order'),
+            ],
+            'references': [{'column': 'customer_id', 'model': 'base_crm__customers', 'target': 'customer_id', 'reason': 'unknown_customer'}],
+            'links': [{'column': 'ticket_id', 'model': 'stg_crm__tickets', 'target': 'ticket_id'}],
+            'versioning': 'event', 'impact': ['sent_at', 'responded_at'],
             'columns': [
                 {'name': 'response_id', 'type': 'id', 'required': true},
                 {'name': 'customer_id', 'type': 'id', 'required': true},
@@ -150,6 +208,12 @@
         'wfm__schedules': {
             'system': 'wfm', 'entity': 'schedules',
             'key': ['agent_id', 'shift_start'], 'loaded_at': 'shift_start',
+            'row_rules': [
+                ("shift_end < shift_start", 'negative_duration'),
+                (dbt.datediff('shift_start', 'shift_end', 'second') ~ " > " ~ var('max_duration_s'), 'implausible_duration'),
+            ],
+            'references': [{'column': 'agent_id', 'model': 'base_crm__agents', 'target': 'agent_id', 'reason': 'unknown_agent'}],
+            'versioning': 'event', 'impact': ['shift_start'],
             'columns': [
                 {'name': 'agent_id', 'type': 'id', 'required': true},
                 {'name': 'shift_start', 'type': 'ts', 'required': true},
@@ -159,6 +223,12 @@
         'wfm__agent_states': {
             'system': 'wfm', 'entity': 'agent_states',
             'key': ['agent_id', 'started_at'], 'loaded_at': 'started_at',
+            'row_rules': [
+                ("ended_at < started_at", 'negative_duration'),
+                (dbt.datediff('started_at', 'ended_at', 'second') ~ " > " ~ var('max_state_duration_s'), 'implausible_duration'),
+            ],
+            'references': [{'column': 'agent_id', 'model': 'base_crm__agents', 'target': 'agent_id', 'reason': 'unknown_agent'}],
+            'versioning': 'event', 'impact': ['started_at'],
             'columns': [
                 {'name': 'agent_id', 'type': 'id', 'required': true},
                 {'name': 'state', 'type': 'enum', 'required': true, 'values': ['available', 'on_contact', 'acw', 'break', 'offline']},

@@ -15,14 +15,15 @@
     {{ parts | join(" || '|' || ") }}
 {%- endmacro %}
 
-{#- Layer 1. row_rules: [(condition on typed columns, reason_code), ...], in
-    the order of docs/design.md; they follow the five generic rules. -#}
-{% macro staging_parsed_rows(entity_name, row_rules=[]) -%}
+{#- Layer 1, the body of base_<entity>_parsed. The entity's own row rules
+    (raw_contract `row_rules`) follow the generic contract rules. -#}
+{% macro staging_parsed_rows(entity_name) -%}
 {{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ reset_raw_ledgers('" ~ entity_name ~ "') }}",
           post_hook=["{{ capture_malformed_rows('" ~ entity_name ~ "') }}",
                      "{{ record_loaded_files('" ~ entity_name ~ "') }}"]) -}}
 {%- set spec = raw_entity(entity_name) -%}
+{%- set row_rules = spec.get('row_rules', []) -%}
 with
 
 source as (

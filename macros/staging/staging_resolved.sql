@@ -16,29 +16,41 @@
     (docs/design.md, "Incremental loads").
 -#}
 
-{#- The arguments of staging_resolved_rows:
-    references: [{'column', 'relation', 'target', 'reason'}]: a non-null
-        `column` with no valid row in `relation` (`target` column, `is_valid`
-        rows) rejects the row with `reason`; checked in list order after the
-        row rules.
-    self_reference: {'column', 'target', 'reason'} or none: checked last,
-        against this entity's rows that pass every other rule.
-    links: [{'column', 'relation', 'target'}]: a value with no match in
-        `relation` is nulled (the row is kept).
-    versioning: 'event' (rows sharing the record key: smallest md5 wins),
-        'latest' (latest updated_at wins, ties: smallest md5),
-        'history' (every version kept; ties on the record key: smallest md5).
-    impact_date: SQL on the typed columns, the earliest reporting date the
-        row can influence.
-    extra_columns: [(expression, name)] appended after the contract columns.
--#}
-{% macro staging_resolved_rows(entity_name, parsed, references=[], self_reference=none, links=[],
-                               versioning='event', impact_date='null', extra_columns=[]) -%}
+{#- The body of base_<entity>: every rule comes from the entity's raw
+    contract (raw_contract: references, self_reference, links, versioning,
+    impact, phone_columns). Versioning: 'event' (rows sharing the record key:
+    smallest md5 wins), 'latest' (latest updated_at wins, ties: smallest md5),
+    'history' (every version kept; ties on the record key: smallest md5). -#}
+{% macro staging_resolved_rows(entity_name) -%}
 {{- config(materialized='incremental', incremental_strategy='delete+insert', unique_key='scope_key',
            on_schema_change='fail') -}}
+{%- set spec = raw_entity(entity_name) -%}
+{%- set versioning = spec.get('versioning', 'event') -%}
 {%- if versioning not in ('event', 'latest', 'history') -%}
-    {{ exceptions.raise_compiler_error("staging_resolved_rows: versioning must be event, latest or history, got " ~ versioning) }}
+    {{ exceptions.raise_compiler_error("raw_contract " ~ entity_name ~ ": versioning must be event, latest or history, got " ~ versioning) }}
 {%- endif -%}
+{%- set parsed = ref('base_' ~ entity_name ~ '_parsed') -%}
+{%- set references = [] -%}
+{%- for r in spec.get('references', []) -%}
+    {%- do references.append({'column': r['column'], 'relation': ref(r['model']), 'target': r['target'], 'reason': r['reason']}) -%}
+{%- endfor -%}
+{%- set links = [] -%}
+{%- for l in spec.get('links', []) -%}
+    {%- do links.append({'column': l['column'], 'relation': ref(l['model']), 'target': l['target']}) -%}
+{%- endfor -%}
+{%- set self_reference = spec.get('self_reference') -%}
+{%- set impact = spec.get('impact', []) -%}
+{%- if impact | length == 0 -%}
+    {%- set impact_date = 'null' -%}
+{%- elif impact | length == 1 -%}
+    {%- set impact_date = reporting_date(impact[0]) -%}
+{%- else -%}
+    {%- set impact_date = reporting_date('least(' ~ impact | join(', ') ~ ')') -%}
+{%- endif -%}
+{%- set extra_columns = [] -%}
+{%- for column, name in spec.get('phone_columns', {}).items() -%}
+    {%- do extra_columns.append((normalize_phone(column), name)) -%}
+{%- endfor -%}
 with
 {{ staging_resolve_scope(parsed, links) }}
 {{ staging_dedupe(entity_name) }}

@@ -1,7 +1,3 @@
 {#- Every raw row of crm__customers, typed, with its row-local reason code
-    (macros/raw/staging_layers.sql). The entity's own row rules, in the
-    order of docs/design.md: -#}
-{{ staging_parsed_rows(
-    'crm__customers',
-    row_rules=[],
-) }}
+    (macros/staging/staging_read.sql; the entity's rules: raw_contract()). -#}
+{{ staging_parsed_rows('crm__customers') }}

@@ -1,12 +1,4 @@
 {#- One row per distinct raw record of crm__tickets: duplicates counted, references
-    checked, links resolved, versions decided (macros/raw/staging_layers.sql). -#}
-{{ staging_resolved_rows(
-    'crm__tickets',
-    parsed=ref('base_crm__tickets_parsed'),
-    references=[
-        {'column': 'assignee_agent_id', 'relation': ref('base_crm__agents'), 'target': 'agent_id', 'reason': 'unknown_agent'},
-        {'column': 'customer_id', 'relation': ref('base_crm__customers'), 'target': 'customer_id', 'reason': 'unknown_customer'},
-    ],
-    versioning='latest',
-    impact_date=reporting_date('least(created_at, updated_at)'),
-) }}
+    checked, links resolved, versions decided (macros/staging/staging_resolved.sql;
+    the entity's rules: raw_contract()). -#}
+{{ staging_resolved_rows('crm__tickets') }}

@@ -1,11 +1,4 @@
 {#- One row per distinct raw record of wfm__schedules: duplicates counted, references
-    checked, links resolved, versions decided (macros/raw/staging_layers.sql). -#}
-{{ staging_resolved_rows(
-    'wfm__schedules',
-    parsed=ref('base_wfm__schedules_parsed'),
-    references=[
-        {'column': 'agent_id', 'relation': ref('base_crm__agents'), 'target': 'agent_id', 'reason': 'unknown_agent'},
-    ],
-    versioning='event',
-    impact_date=reporting_date('shift_start'),
-) }}
+    checked, links resolved, versions decided (macros/staging/staging_resolved.sql;
+    the entity's rules: raw_contract()). -#}
+{{ staging_resolved_rows('wfm__schedules') }}
