@@ -75,3 +75,24 @@
         coalesce({{ entry['family'] }}.{{ entry['measure'] }}, 0)
     {%- endif -%}
 {%- endmacro %}
+
+{#- The scopes fct_kpi_alerts checks: a kpi_targets `scope`, the fact model
+    and its id column, and the catalogue's fact family. -#}
+{% macro kpi_alert_scopes() -%}
+    {{ return([
+        {'scope': 'agent', 'scope_id': 'agent_id', 'model': 'fct_agent_daily', 'fact': 'agent_day'},
+        {'scope': 'team', 'scope_id': 'team', 'model': 'fct_team_daily', 'fact': 'agent_day'},
+        {'scope': 'queue', 'scope_id': 'queue', 'model': 'fct_queue_daily', 'fact': 'queue_day'},
+    ]) }}
+{%- endmacro %}
+
+{#- Every KPI column name of any alert scope, each once, in catalogue order. -#}
+{% macro kpi_alert_names() -%}
+    {%- set names = [] -%}
+    {%- for scope in kpi_alert_scopes() -%}
+        {%- for kpi in kpi_rate_entries(scope['fact']) if kpi['kpi'] not in names -%}
+            {%- do names.append(kpi['kpi']) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}

@@ -4,17 +4,8 @@
     KPI whose volume is below var `alert_min_volume`, or that is null, never
     raises an alert. A seed metric that is not a KPI column of its scope's
     fact yields no alert (the seed's accepted_values test lists the KPIs). -#}
-{%- set scopes = [
-    {'scope': 'agent', 'scope_id': 'agent_id', 'model': 'fct_agent_daily', 'fact': 'agent_day'},
-    {'scope': 'team', 'scope_id': 'team', 'model': 'fct_team_daily', 'fact': 'agent_day'},
-    {'scope': 'queue', 'scope_id': 'queue', 'model': 'fct_queue_daily', 'fact': 'queue_day'},
-] -%}
-{%- set kpi_names = [] -%}
-{%- for scope in scopes -%}
-    {%- for kpi in kpi_rate_entries(scope['fact']) if kpi['kpi'] not in kpi_names -%}
-        {%- do kpi_names.append(kpi['kpi']) -%}
-    {%- endfor -%}
-{%- endfor %}
+{%- set scopes = kpi_alert_scopes() %}
+{%- set kpi_names = kpi_alert_names() %}
 
 with
 
@@ -28,9 +19,9 @@ kpi_targets as (
     select * from {{ ref('kpi_targets') }}
 ),
 
-{#- every scope's KPIs side by side, each with its volume (denominator);
-    null where the scope's fact has no such KPI -#}
 kpi_daily as (
+    {#- every scope's KPIs side by side, each with its volume (denominator);
+        null where the scope's fact has no such KPI #}
     {%- for scope in scopes %}
     {%- set kpis = kpi_rate_entries(scope['fact']) %}
     {%- set own = kpis | map(attribute='kpi') | list %}
