@@ -479,7 +479,7 @@ queue_day:
   - kpi: service_level
     label: Service level
     numerator: answered_within_sl
-    denominator:
+    denominator: &sl_offered
       name: sl_offered
       sql: offered - short_abandons
       description: 'Offered minus short abandons: the denominator of service level and abandonment.'
@@ -490,10 +490,7 @@ queue_day:
   - kpi: abandonment_rate
     label: Abandonment rate
     numerator: abandoned
-    denominator:
-      name: sl_offered
-      sql: offered - short_abandons
-      description: 'Offered minus short abandons: the denominator of service level and abandonment.'
+    denominator: *sl_offered
     unit: ratio
     range: [0, 1]
     better: lower
