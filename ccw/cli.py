@@ -20,8 +20,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "build": ("ccw.warehouse.build", "build", "Build the warehouse with dbt and publish it safely for readers."),
     "check": ("ccw.checks.cli", "check", "Run the Great Expectations checkpoint over the built warehouse."),
     "conventions": ("ccw.checks.conventions", "conventions", "Check dbt project conventions (dbt-bouncer)."),
+    "analyse": ("ccw.warehouse.analyse", "analyse", "Run one analysis of analyses/ on the published warehouse."),
     "bench": ("ccw.bench.cli", "bench", "Benchmarks: simulator speed, full and incremental build."),
     "lint": ("ccw.checks.lint", "main", "Lint models and analyses with sqlfluff (the project's SQL style)."),
+    "dashboard": ("ccw.dashboard.cli", "dashboard", "Serve the dashboard over the published warehouse (read-only)."),
     "kpis": ("ccw.warehouse.catalogue", "kpis", "The KPI catalogue: list KPIs, sync and check the YAML generated from it."),
     "replay": ("ccw.warehouse.replay", "replay_command", "Load a raw folder day by day, as daily incremental builds would."),
 }

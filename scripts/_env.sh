@@ -19,3 +19,12 @@ echo "setup: syncing the locked environment (.venv) ..." >&2
 "${UV[@]}" sync --frozen --quiet
 export PATH="$ROOT/.venv/bin:$PATH"
 export DBT_PROFILES_DIR="$ROOT/profiles"
+# The dashboard's browser tests drive Debian's Chromium (Playwright's own
+# browser downloads do not work everywhere): installed when missing and the
+# machine's package manager is at hand (root, apt-get); elsewhere install the
+# `chromium` package yourself, or the dashboard tests fail saying so.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium for the dashboard tests ..." >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+    || echo "setup: could not install chromium (the dashboard tests need it)" >&2
+fi

@@ -151,6 +151,9 @@ def _failed_node(target_path: Path) -> tuple[str, str, str] | None:
                 f"inspect it with `dbt test --select {name} --store-failures` or read logs/dbt.log")
     if uid.startswith("unit_test."):
         return (f"unit test {name} failed{more}", where, f"run `dbt test --select {name}` to see the differing rows")
+    if "schemas on this incremental model are out of sync" in message:
+        return (f"model {name}: its columns changed since the warehouse was built (a project upgrade){more}", where,
+                "rebuild once with `ccw build --full-refresh` (raw files are kept; every table is recomputed)")
     return (f"{uid.split('.')[0] or 'node'} {name} failed: {message}{more}", where, "read logs/dbt.log for the full error")
 
 

@@ -40,6 +40,7 @@ final as (
         contacts.queue,
         cast(contacts.activity_date as date) as activity_date,
         contacts.started_at,
+        {{ utc_to_reporting('contacts.started_at') }} as started_at_local,
         contacts.ended_at,
         contacts.is_handled,
         contacts.ticket_id,
