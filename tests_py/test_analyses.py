@@ -64,3 +64,30 @@ def test_before_after_comparison_takes_a_change_date(compiled, demo_raw: Path, t
     assert str(row["change_date"])[:10] == str(mid)
     assert row["comparison_days"] == 7
     assert row["days_before"] > 0 and row["days_after"] > 0
+
+
+def test_ccw_analyse_runs_an_analysis_read_only_beside_a_reader(demo_warehouse: Path, tmp_path: Path) -> None:
+    """`ccw analyse NAME --csv FILE` compiles with the reader target and reads the
+    published file read-only: it works while another process holds it open, and its
+    figures are the marts' (monthly contacts owned = the sum over fct_agent_daily)."""
+    import csv
+    import subprocess
+    import sys
+
+    holder = duckdb.connect(str(demo_warehouse), read_only=True)  # e.g. the dashboard
+    try:
+        out = tmp_path / "trend.csv"
+        proc = subprocess.run([sys.executable, "-m", "ccw", "analyse", "monthly_kpi_trend", "--warehouse",
+                               str(demo_warehouse), "--csv", str(out)], capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        rows = list(csv.DictReader(out.open()))
+        expected = dict(holder.execute(
+            "select strftime(date_trunc('month', activity_date), '%Y-%m'), sum(contacts_owned) "
+            "from marts.fct_agent_daily group by 1").fetchall())
+    finally:
+        holder.close()
+    assert rows and {r["month"][:7]: float(r["contacts_owned"]) for r in rows} == pytest.approx(
+        {k: float(v) for k, v in expected.items()})
+    bad = subprocess.run([sys.executable, "-m", "ccw", "analyse", "no_such_analysis", "--warehouse",
+                          str(demo_warehouse)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].startswith("error: no analysis named")
