@@ -36,28 +36,11 @@ def read(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
         con.close()
 
 
-def kpi_sum_sql(kpi: catalogue.Kpi, alias: str = "") -> str:
-    """The KPI over any group of fact rows: its formula applied to the sums."""
-    prefix = f"{alias}." if alias else ""
-
-    def summed(part: catalogue.Part) -> str:
-        sql = part.sql
-        for measure in sorted(_measure_names(), key=len, reverse=True):
-            sql = _replace_word(sql, measure, f"{prefix}{measure}")
-        return f"sum({sql})"
-
+def kpi_sum_sql(kpi: catalogue.Kpi) -> str:
+    """The KPI over any group of fact rows: the catalogue's formula applied to
+    the summed numerator and denominator (measures are never null)."""
     scale = f"{kpi.scale} * " if kpi.scale else ""
-    return f"{scale}cast({summed(kpi.numerator)} as double) / nullif({summed(kpi.denominator)}, 0)"
-
-
-def _measure_names() -> list[str]:
-    return [m.name for fact in CATALOGUE.facts for m in CATALOGUE.measures(fact)]
-
-
-def _replace_word(text: str, word: str, new: str) -> str:
-    import re
-
-    return re.sub(rf"(?<![\w.]){re.escape(word)}(?!\w)", new, text)
+    return f"{scale}cast(sum({kpi.numerator.sql}) as double) / nullif(sum({kpi.denominator.sql}), 0)"
 
 
 @dataclass(frozen=True)
