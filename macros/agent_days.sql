@@ -37,3 +37,18 @@ final as (
     {%- endfor %}
 )
 {%- endmacro %}
+
+{#- The rank of an answered inbound leg among its contact's answered legs,
+    latest first (answered_at, then enqueued_at, then call_id, all
+    descending: the rule that makes the last one the contact's owner in
+    int_call_contacts_assembled); 1 = the last answered leg, > 1 = a leg the
+    agent passed on (a transfer out); null for other legs. -#}
+{% macro last_answered_leg_rank() -%}
+    case
+        when contact_root_call_id is not null and is_answered
+            then row_number() over (
+                partition by contact_root_call_id, (contact_root_call_id is not null and is_answered)
+                order by answered_at desc, enqueued_at desc, call_id desc
+            )
+    end
+{%- endmacro %}

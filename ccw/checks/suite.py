@@ -38,6 +38,8 @@ QUEUE_KPI_RANGES = {k.name: k.range for k in _CATALOGUE.kpis("queue_day", column
 # (part, whole): part <= whole on every row
 AGENT_PARTS = [
     ("chats_replied", "chats_assigned"),
+    ("held_calls", "calls_answered"),
+    ("transfers_out", "calls_answered"),
     ("slow_first_responses", "first_responses"),
     ("csat_satisfied", "csat_responses"),
     ("nps_promoters", "nps_responses"),
@@ -117,6 +119,8 @@ def table_specs() -> list[TableSpec]:
                 ("answered", "offered"),
                 ("abandoned", "offered"),
                 ("short_abandons", "offered"),
+                ("held_calls", "answered"),
+                ("transfers_out", "answered"),
             ],
         ),
         TableSpec(

@@ -85,6 +85,42 @@ agent_day:
     family: calls
     type: double
     description: Total seconds callers were put on hold over calls_answered.
+  - measure: held_calls
+    family: calls
+    type: bigint
+    description: Of calls_answered, the legs with hold time (hold_s > 0).
+  - kpi: hold_rate
+    label: Hold rate
+    numerator: held_calls
+    denominator: calls_answered
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'Share of answered calls put on hold: held_calls / calls_answered. Null when no call was answered.'
+  - kpi: avg_hold_s
+    label: Average hold of held calls (s)
+    numerator: hold_s_sum
+    denominator: held_calls
+    unit: seconds
+    range: [0, null]
+    better: lower
+    definition: 'Average hold time of the calls put on hold: hold_s_sum / held_calls, in seconds. Null when no call was held.'
+  - measure: transfers_out
+    family: calls
+    type: bigint
+    description: Of calls_answered, the legs {who} passed on (transferred out) - answered legs that are not their contact's last answered leg (last by answered_at, then enqueued_at, then call_id, as for the contact's owner).
+  - kpi: transfer_rate
+    label: Transfer rate
+    numerator: transfers_out
+    denominator: calls_answered
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'Share of answered calls transferred out: transfers_out / calls_answered. Null when no call was answered.'
+  - measure: transferred_contacts
+    family: calls
+    type: bigint
+    description: Call contacts {who} owned (the agent of the last answered leg) that were transferred (more than one of their legs answered), on the contact's day.
   - measure: handle_s_sum
     family: [calls, chats]
     sums: [call_handle_s_sum, chat_handle_s_sum]
@@ -507,6 +543,45 @@ queue_day:
     range: [0, null]
     better: lower
     definition: 'Average speed of answer: answer_wait_s_sum / answered, in seconds. Null when nothing was answered.'
+  - measure: hold_s_sum
+    type: double
+    description: Total hold seconds over the answered legs.
+  - measure: held_calls
+    type: bigint
+    description: Answered legs with hold time (hold_s > 0).
+  - kpi: hold_rate
+    metric: queue_hold_rate
+    label: Queue hold rate
+    numerator: held_calls
+    denominator: answered
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'Share of answered legs put on hold: held_calls / answered. Null when nothing was answered.'
+  - kpi: avg_hold_s
+    metric: queue_avg_hold_s
+    label: Queue average hold of held calls (s)
+    numerator: hold_s_sum
+    denominator: held_calls
+    unit: seconds
+    range: [0, null]
+    better: lower
+    definition: 'Average hold time of the legs put on hold: hold_s_sum / held_calls, in seconds. Null when no leg was held.'
+  - measure: transfers_out
+    type: bigint
+    description: Answered legs of the queue that are not their contact's last answered leg (the agent passed the call on).
+  - kpi: transfer_rate
+    metric: queue_transfer_rate
+    label: Queue transfer rate
+    numerator: transfers_out
+    denominator: answered
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'Share of answered legs transferred out: transfers_out / answered. Null when nothing was answered.'
+  - measure: transferred_contacts
+    type: bigint
+    description: Call contacts whose first (root) leg entered the queue that day and that were transferred (more than one of their legs answered).
 # catalogue:end
 {%- endset -%}
 {{ return(fromyaml(catalogue_yaml)) }}
