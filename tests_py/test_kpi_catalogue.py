@@ -68,29 +68,29 @@ def test_kpi_targets_name_catalogue_kpis_in_the_direction_that_is_better() -> No
 
 @pytest.mark.slow
 def test_adding_a_kpi_is_one_catalogue_entry(tmp_path: Path, demo_raw: Path, demo_warehouse: Path) -> None:
-    """A fixture KPI (average hold per answered call) added to the catalogue of a
+    """A fixture KPI (hold time as a share of handle time) added to the catalogue of a
     project copy, then `ccw kpis sync` and one kpi_targets row: the agent and team
     facts get its column, fct_kpi_alerts raises it, the semantic layer has its metric."""
     project = project_copy(tmp_path / "project")
     path = project / catalogue.CATALOGUE_PATH
     text = path.read_text()
-    entry = """  - kpi: avg_hold_s
-    label: Average hold per answered call (s)
+    entry = """  - kpi: hold_share
+    label: Hold share of handle time
     numerator: hold_s_sum
-    denominator: calls_answered
-    unit: seconds
-    range: [0, null]
+    denominator: handle_s_sum
+    unit: ratio
+    range: [0, 1]
     better: lower
-    definition: 'Average hold: hold_s_sum / calls_answered, in seconds. Null when no call was answered.'
+    definition: 'Hold seconds per handle second: hold_s_sum / handle_s_sum. Null without handle time.'
 """
-    anchor = "  - measure: handle_s_sum\n"
+    anchor = "  - kpi: aht_s\n"
     assert text.count(anchor) == 1
     path.write_text(text.replace(anchor, entry + anchor))
     changed = catalogue.sync(project, write=True)
     assert {Path("models/marts/fct_agent_daily.yml"), Path("models/marts/fct_team_daily.yml"),
             Path("seeds/_seeds.yml")} <= set(changed)
     with (project / "seeds" / "kpi_targets.csv").open("a", newline="") as fh:
-        fh.write("avg_hold_s,agent,max,0,warning,Fixture: any hold at all\n")
+        fh.write("hold_share,agent,max,0,warning,Fixture: any hold at all\n")
 
     wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
     dbt(project, ["build", "--full-refresh", "--select", "kpi_targets", "fct_agent_daily", "fct_team_daily",
@@ -100,21 +100,21 @@ def test_adding_a_kpi_is_one_catalogue_entry(tmp_path: Path, demo_raw: Path, dem
     try:
         for model in ("fct_agent_daily", "fct_team_daily"):
             rows, wrong = con.execute(
-                f"""select count(avg_hold_s), count(*) filter (where avg_hold_s is distinct from
-                    hold_s_sum / nullif(calls_answered, 0)) from marts.{model}"""
+                f"""select count(hold_share), count(*) filter (where hold_share is distinct from
+                    hold_s_sum / nullif(handle_s_sum, 0)) from marts.{model}"""
             ).fetchone()
             assert rows > 0 and wrong == 0, (model, rows, wrong)
         expected = con.execute(
-            "select count(*) from marts.fct_agent_daily where calls_answered >= 1 and avg_hold_s > 0"
+            "select count(*) from marts.fct_agent_daily where handle_s_sum >= 1 and hold_share > 0"
         ).fetchone()[0]
         alerts = con.execute(
-            "select count(*) from marts.fct_kpi_alerts where metric = 'avg_hold_s' and scope = 'agent'"
+            "select count(*) from marts.fct_kpi_alerts where metric = 'hold_share' and scope = 'agent'"
         ).fetchone()[0]
         assert expected > 0 and alerts == expected
     finally:
         con.close()
     semantic = json.loads((project / "target" / "semantic_manifest.json").read_text())
-    metric = next(m for m in semantic["metrics"] if m["name"] == "avg_hold_s")
+    metric = next(m for m in semantic["metrics"] if m["name"] == "hold_share")
     assert metric["type"] == "ratio"
     assert metric["type_params"]["numerator"]["name"] == "hold_s_sum"
-    assert metric["type_params"]["denominator"]["name"] == "calls_answered"
+    assert metric["type_params"]["denominator"]["name"] == "handle_s_sum"

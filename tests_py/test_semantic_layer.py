@@ -18,6 +18,9 @@ pytestmark = pytest.mark.slow
 # rate -> (numerator, denominator) as expressions over the summed columns
 RATES = {
     "asa_s": ("answer_wait_s_sum", "calls_answered"),
+    "hold_rate": ("held_calls", "calls_answered"),
+    "avg_hold_s": ("hold_s_sum", "held_calls"),
+    "transfer_rate": ("transfers_out", "calls_answered"),
     "aht_s": ("handle_s_sum", "calls_answered + chats_handled"),
     "avg_first_response_s": ("first_response_s_sum", "first_responses"),
     "avg_response_s": ("response_s_sum", "responses"),
