@@ -289,7 +289,7 @@ def page_agents() -> None:
 
     st.subheader("Monthly scorecard (weighted)")
     month = q("select max(month) as m from marts.fct_agent_scorecard_monthly").m[0]
-    card = q("select agent_id, team, month, kpi, value, target, score, weight, weighted_score, total_score "
+    card = q("select agent_id, team, month, kpi, value, threshold, score, weight, weighted_score, total_score "
              "from marts.fct_agent_scorecard_monthly where month = ? " + ("and team = ? " if f.team else "")
              + "order by total_score desc nulls last, agent_id, kpi", [month, *([f.team] if f.team else [])])
     wide = card.pivot_table(index=["agent_id", "team", "total_score"], columns="kpi", values="score").reset_index()

@@ -88,7 +88,7 @@ weighted as (
             when '{{ kpi['kpi'] }}' then agent_month_kpis.{{ kpi['kpi'] }}_volume
             {%- endfor %}
         end as volume,
-        kpi_targets.threshold as target,
+        kpi_targets.threshold,
         kpi_targets.direction
     from agent_month_kpis
     cross join weights
@@ -102,10 +102,10 @@ scored as (
     select
         *,
         case
-            when kpi_value is null or target is null then null
-            when direction = 'min' then 100.0 * least(1.0, kpi_value / target)
+            when kpi_value is null or threshold is null then null
+            when direction = 'min' then 100.0 * least(1.0, kpi_value / threshold)
             when kpi_value = 0 then 100.0
-            else 100.0 * least(1.0, target / kpi_value)
+            else 100.0 * least(1.0, threshold / kpi_value)
         end as score
     from weighted
 ),
@@ -128,7 +128,7 @@ final as (
         scored.kpi,
         cast(scored.kpi_value as double) as value,
         cast(scored.volume as double) as volume,
-        cast(scored.target as double) as target,
+        cast(scored.threshold as double) as threshold,
         scored.direction,
         cast(scored.score as double) as score,
         scored.weight,
