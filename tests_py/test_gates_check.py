@@ -88,7 +88,9 @@ def build_synthetic_warehouse(path: Path) -> Path:
         create table marts.fct_queue_daily as
         select queue, activity_date, count(*) as offered, count(*) as answered, count(*) as answered_within_sl,
             0 as abandoned, 0 as short_abandons, 100 as answer_wait_s_sum,
-            1.0 as service_level, 0.0 as abandonment_rate, 5.0 as asa_s
+            1.0 as service_level, 0.0 as abandonment_rate, 5.0 as asa_s,
+            0.0 as hold_s_sum, 0 as held_calls, 0.0 as hold_rate, null::double as avg_hold_s,
+            0 as transfers_out, 0.0 as transfer_rate, 0 as transferred_contacts
         from intermediate.int_call_legs_assembled
         where direction = 'inbound'
         group by all
