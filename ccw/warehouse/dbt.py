@@ -203,11 +203,12 @@ def run_dbt(
             msg = _ANSI.sub("", info.get("msg") or "")
             messages.append(msg)
             node = (data.get("node_info") or {}).get("node_name", "")
-            if "index" in data and "total" in data and node:
+            total = data.get("total", data.get("num_models"))  # test results say num_models
+            if "index" in data and total and node:
                 if info["name"] in ("LogStartLine", "LogHookStartLine"):
-                    progress.started(node, int(data["total"]))
+                    progress.started(node, int(total))
                 elif info["name"].endswith("Result") or info["name"] == "LogHookEndLine":
-                    progress.finished(node, int(data["total"]))
+                    progress.finished(node, int(total))
             if info.get("level") == "error":
                 errors.append(msg)
             elif info.get("level") == "warn" and msg.strip():
