@@ -39,8 +39,7 @@ def read(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
 def kpi_sum_sql(kpi: catalogue.Kpi) -> str:
     """The KPI over any group of fact rows: the catalogue's formula applied to
     the summed numerator and denominator (measures are never null)."""
-    scale = f"{kpi.scale} * " if kpi.scale else ""
-    return f"{scale}cast(sum({kpi.numerator.sql}) as double) / nullif(sum({kpi.denominator.sql}), 0)"
+    return kpi.ratio_sql(f"sum({kpi.numerator.sql})", f"sum({kpi.denominator.sql})")
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,15 @@ class Kpi:
     scale: float | None = None
     column: bool = True
 
+    def ratio_sql(self, numerator: str, denominator: str) -> str:
+        """The KPI's formula over two SQL expressions (as kpi_ratio_sql renders it)."""
+        scale = f"{self.scale} * " if self.scale else ""
+        return f"{scale}cast({numerator} as double) / nullif({denominator}, 0)"
+
     @property
     def sql(self) -> str:
-        """The SQL of the KPI column (as kpi_ratio_sql renders it)."""
-        scale = f"{self.scale} * " if self.scale else ""
-        return f"{scale}cast({self.numerator.sql} as double) / nullif({self.denominator.sql}, 0)"
+        """The SQL of the KPI column, over a fact row's measures."""
+        return self.ratio_sql(self.numerator.sql, self.denominator.sql)
 
 
 @dataclass

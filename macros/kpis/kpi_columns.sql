@@ -96,3 +96,15 @@
     {%- endfor -%}
     {{ return(names) }}
 {%- endmacro %}
+
+{#- `case <selector> when '<kpi>' then <relation>.<kpi><suffix> ... end`: the
+    value (suffix '') or volume (suffix '_volume') of the KPI a row names,
+    from a relation carrying one column per KPI (the alert and scorecard
+    unpivots). -#}
+{% macro kpi_case(selector, relation, names, suffix='') -%}
+case {{ selector }}
+            {%- for name in names %}
+            when '{{ name }}' then {{ relation }}.{{ name }}{{ suffix }}
+            {%- endfor %}
+        end
+{%- endmacro %}

@@ -9,6 +9,7 @@
     A KPI with no value in the month (denominator 0) has no score and is left
     out of the total: total_score = sum(weight * score) / sum(weight) over
     the scored KPIs. -#}
+{%- set kpi_names = kpi_rate_entries('agent_day') | map(attribute='kpi') | list %}
 
 with
 
@@ -78,16 +79,8 @@ weighted as (
         agent_month_kpis.is_final,
         weights.kpi,
         cast(weights.weight as double) as weight,
-        case weights.kpi
-            {%- for kpi in kpi_rate_entries('agent_day') %}
-            when '{{ kpi['kpi'] }}' then agent_month_kpis.{{ kpi['kpi'] }}
-            {%- endfor %}
-        end as kpi_value,
-        case weights.kpi
-            {%- for kpi in kpi_rate_entries('agent_day') %}
-            when '{{ kpi['kpi'] }}' then agent_month_kpis.{{ kpi['kpi'] }}_volume
-            {%- endfor %}
-        end as volume,
+        {{ kpi_case('weights.kpi', 'agent_month_kpis', kpi_names) }} as kpi_value,
+        {{ kpi_case('weights.kpi', 'agent_month_kpis', kpi_names, '_volume') }} as volume,
         kpi_targets.threshold,
         kpi_targets.direction
     from agent_month_kpis

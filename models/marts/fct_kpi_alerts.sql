@@ -56,16 +56,8 @@ kpi_values as (
         kpi_targets.direction,
         kpi_targets.threshold,
         kpi_targets.severity,
-        case kpi_targets.metric
-            {%- for name in kpi_names %}
-            when '{{ name }}' then kpi_daily.{{ name }}
-            {%- endfor %}
-        end as actual_value,
-        case kpi_targets.metric
-            {%- for name in kpi_names %}
-            when '{{ name }}' then kpi_daily.{{ name }}_volume
-            {%- endfor %}
-        end as volume
+        {{ kpi_case('kpi_targets.metric', 'kpi_daily', kpi_names) }} as actual_value,
+        {{ kpi_case('kpi_targets.metric', 'kpi_daily', kpi_names, '_volume') }} as volume
     from kpi_daily
     inner join kpi_targets
         on kpi_daily.scope = kpi_targets.scope
