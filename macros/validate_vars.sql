@@ -6,7 +6,9 @@
     dbt_project.yml; docs/settings.md lists them for people. -#}
 
 {#- name -> (kind, minimum). kinds: int (a whole number >= minimum),
-    timezone (an IANA name the engine knows), digits, date (YYYY-MM-DD). -#}
+    timezone (an IANA name the engine knows), digits, date (YYYY-MM-DD),
+    choice (one of the whole numbers listed), fraction (a number strictly
+    between 0 and 1). -#}
 {% macro settings_rules() %}
     {{ return({
         'reporting_timezone': ('timezone', none),
@@ -22,6 +24,8 @@
         'short_abandon_s': ('int', 0),
         'late_grace_s': ('int', 0),
         'alert_min_volume': ('int', 0),
+        'interval_minutes': ('choice', [15, 30, 60]),
+        'service_level_target': ('fraction', none),
         'valid_from_date': ('date', none),
         'valid_to_date': ('date', none),
         'max_duration_s': ('int', 1),
@@ -45,6 +49,14 @@
                 {% do problems.append("var " ~ name ~ " = " ~ text ~ " is not a whole number (expected >= " ~ minimum ~ ")") %}
             {% elif (text | int) < minimum %}
                 {% do problems.append("var " ~ name ~ " = " ~ text ~ " is below its minimum " ~ minimum) %}
+            {% endif %}
+        {% elif kind == 'choice' %}
+            {% if value is boolean or not text.isdigit() or (text | int) not in minimum %}
+                {% do problems.append("var " ~ name ~ " = " ~ text ~ " is not one of " ~ minimum | join(', ')) %}
+            {% endif %}
+        {% elif kind == 'fraction' %}
+            {% if value is boolean or not modules.re.fullmatch('0?[.][0-9]+', text) or (text | float) <= 0 %}
+                {% do problems.append("var " ~ name ~ " = " ~ text ~ " is not a number strictly between 0 and 1 (e.g. 0.8)") %}
             {% endif %}
         {% elif kind == 'digits' %}
             {% if not text.isdigit() %}

@@ -222,6 +222,8 @@ def test_gbk_file_stops_with_one_line_saying_how_to_convert(tmp_path: Path):
     ({"reporting_timezone": "Mars/Olympus_Mons"}, "var reporting_timezone = Mars/Olympus_Mons is not a known IANA time zone"),
     ({"fcr_window_hours": -1}, "var fcr_window_hours = -1 is below its minimum 0"),
     ({"session_gap_minutes": "thirty"}, "var session_gap_minutes = thirty is not a whole number"),
+    ({"interval_minutes": 20}, "var interval_minutes = 20 is not one of 15, 30, 60"),
+    ({"service_level_target": 80}, "var service_level_target = 80 is not a number strictly between 0 and 1"),
 ])
 def test_bad_settings_stop_before_any_model_with_one_line(tmp_path: Path, bad: dict, expected: str):
     raw = tmp_path / "raw"
@@ -237,12 +239,14 @@ def test_bad_settings_stop_before_any_model_with_one_line(tmp_path: Path, bad: d
 MATRIX = {
     # a centre in Zurich with a New York ACD and the README's FCR window; short abandons off
     "zurich_new_york": {"reporting_timezone": "Europe/Zurich", "telephony_timezone": "America/New_York",
-                        "fcr_window_hours": 72, "short_abandon_s": 0, "service_level_s": 30},
+                        "fcr_window_hours": 72, "short_abandon_s": 0, "service_level_s": 30,
+                        "interval_minutes": 15, "service_level_target": 0.9},
     # southern hemisphere DST (Auckland ends DST in April) and London; zero windows, other gaps
     "auckland_london": {"reporting_timezone": "Pacific/Auckland", "telephony_timezone": "Europe/London",
                         "session_gap_minutes": 10, "chat_gap_cap_s": 60, "survey_match_hours": 0,
                         "conversion_window_days": 0, "slow_response_threshold_s": 30, "late_grace_s": 0,
-                        "alert_min_volume": 0, "default_country_code": "64", "service_level_s": 0},
+                        "alert_min_volume": 0, "default_country_code": "64", "service_level_s": 0,
+                        "interval_minutes": 60},
 }
 
 
@@ -268,6 +272,16 @@ def test_settings_matrix_builds_green(matrix_raw: Path, tmp_path: Path, name: st
         assert days[0] > 0 and str(days[1]) >= "2026-03-05" and str(days[2]) <= "2026-04-03"
         assert con.execute("select count(*) from marts.fct_agent_daily a anti join marts.dim_date d "
                            "on a.activity_date = d.date").fetchone()[0] == 0
+        # the intervals of a day add up to the day, on the interval grid the settings ask for
+        minutes = settings.get("interval_minutes", 30)
+        assert con.execute(f"""select count(*) from marts.fct_queue_interval
+            where minute(interval_start_local) % {minutes} <> 0 or second(interval_start_local) <> 0
+               or interval_end_utc - interval_start_utc <> interval '{minutes} minutes'""").fetchone()[0] == 0
+        assert con.execute("""select count(*) from (
+            select queue, activity_date, sum(offered) as offered, sum(answered_within_sl) as sl
+            from marts.fct_queue_interval group by all) as i
+            full join marts.fct_queue_daily as d using (queue, activity_date)
+            where i.offered is distinct from d.offered or i.sl is distinct from d.answered_within_sl""").fetchone()[0] == 0
         if settings.get("short_abandon_s") == 0:
             assert con.execute("select sum(short_abandons) from marts.fct_queue_daily").fetchone()[0] == 0
         # the settings change what the marts say, never which raw rows are rejected

@@ -157,19 +157,21 @@ def load(root: Path = PROJECT_ROOT) -> Catalogue:
 
 # -- generated YAML blocks ---------------------------------------------------
 
-def _who(text: str, team: bool) -> str:
+def _who(text: str, team: bool, period: str = "that day") -> str:
     return text.format(
         who="the team's agents" if team else "this agent",
         whose="each agent's" if team else "this agent's",
+        period=period,
     )
 
 
-def fact_columns(cat: Catalogue, fact: str, team: bool = False) -> list[dict[str, Any]]:
-    """The measure and KPI column entries of a fact's model YAML."""
+def fact_columns(cat: Catalogue, fact: str, team: bool = False, period: str = "that day") -> list[dict[str, Any]]:
+    """The measure and KPI column entries of a fact's model YAML (`period`: the
+    fact's time grain in words, for the queue facts)."""
     columns: list[dict[str, Any]] = []
     for entry in cat.facts[fact]:
         if isinstance(entry, Measure):
-            text = _who(entry.description, team)
+            text = _who(entry.description, team, period)
             if team:
                 text += " " + (TEAM_DISTINCT if entry.distinct else TEAM_SUM)
             columns.append({
@@ -260,6 +262,10 @@ def blocks(cat: Catalogue) -> dict[str, tuple[Path, Any]]:
         "team_day_columns": (marts / "fct_team_daily.yml", fact_columns(cat, "agent_day", team=True)),
         "queue_day_columns": (marts / "fct_queue_daily.yml", fact_columns(cat, "queue_day")),
         "queue_day_measures": (marts / "fct_queue_daily.yml", semantic_measures(cat, "queue_day")),
+        "queue_interval_columns": (marts / "fct_queue_interval.yml",
+                                   fact_columns(cat, "queue_day", period="in that interval")),
+        "centre_interval_columns": (marts / "fct_centre_interval.yml",
+                                    fact_columns(cat, "queue_day", period="in that interval (summed over the queues)")),
         "queue_day_metrics": (marts / "fct_queue_daily.yml", semantic_metrics(cat, "queue_day")),
         "kpi_target_metrics": (Path("seeds/_seeds.yml"), target_metrics(cat)),
     }

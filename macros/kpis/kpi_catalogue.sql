@@ -19,7 +19,8 @@
                    (handle time: calls' and chats')
       type         column type in the fact
       description  the agent-day text; {who} reads "this agent" / "the team's
-                   agents", {whose} "this agent's" / "each agent's"
+                   agents", {whose} "this agent's" / "each agent's";
+                   {period} "that day" / "in that interval" (queue_day)
       distinct     true for distinct counts (a team-day sums the agents'
                    distinct counts; the team text says so)
 
@@ -499,7 +500,7 @@ agent_day:
 queue_day:
   - measure: offered
     type: bigint
-    description: Inbound call legs that entered the queue that day.
+    description: Inbound call legs that entered the queue {period}.
   - measure: answered
     type: bigint
     description: Offered legs an agent picked up (answered_at set, whatever the disposition).
@@ -543,6 +544,18 @@ queue_day:
     range: [0, null]
     better: lower
     definition: 'Average speed of answer: answer_wait_s_sum / answered, in seconds. Null when nothing was answered.'
+  - measure: handle_s_sum
+    type: double
+    description: 'Total handle seconds of the answered legs: talk (answered_at to ended_at, hold included) plus after-call work.'
+  - kpi: aht_s
+    metric: queue_aht_s
+    label: Queue average handle time (s)
+    numerator: handle_s_sum
+    denominator: answered
+    unit: seconds
+    range: [0, null]
+    better: lower
+    definition: 'Average handle time of the queue''s answered legs: handle_s_sum / answered, in seconds (each leg of a transferred call is handled on its own). Null when nothing was answered.'
   - measure: hold_s_sum
     type: double
     description: Total hold seconds over the answered legs.
@@ -581,7 +594,7 @@ queue_day:
     definition: 'Share of answered legs transferred out: transfers_out / answered. Null when nothing was answered.'
   - measure: transferred_contacts
     type: bigint
-    description: Call contacts whose first (root) leg entered the queue that day and that were transferred (more than one of their legs answered).
+    description: Call contacts whose first (root) leg entered the queue {period} and that were transferred (more than one of their legs answered).
 # catalogue:end
 {%- endset -%}
 {{ return(fromyaml(catalogue_yaml)) }}
