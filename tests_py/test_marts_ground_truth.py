@@ -1,9 +1,11 @@
 """Marts against the simulator's ground truth: every figure the ground truth
-knows (its agent_daily.csv and queue_daily.csv columns) must equal the
-warehouse's fct_agent_daily / fct_queue_daily, row by row."""
+knows (its agent_daily, queue_daily, queue_interval and centre_interval CSV
+columns) must equal the warehouse's fct_agent_daily, fct_queue_daily,
+fct_queue_interval and fct_centre_interval, row by row."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +35,7 @@ def _compare(truth: pd.DataFrame, mart: pd.DataFrame, keys: list[str], name: str
             t, m = row[f"{col}_truth"], row[f"{col}_mart"]
             t = None if pd.isna(t) else t
             m = None if pd.isna(m) else m
-            if isinstance(t, str) or isinstance(m, str):
+            if isinstance(t, str | date) or isinstance(m, str | date):
                 ok = (t is None and m is None) or str(t) == str(m)
             else:
                 ok = close(t, m, rel=1e-6, abs_=1e-3)
@@ -96,3 +98,20 @@ def test_agent_daily_rows_without_ground_truth_are_empty_of_known_figures(demo_r
     counts = [c for c in truth.columns if c in mart.columns and c not in keys and pd.api.types.is_integer_dtype(mart[c])]
     nonzero = extra[(extra[counts] != 0).any(axis=1)] if counts else extra.iloc[0:0]
     assert nonzero.empty, f"{len(nonzero)} agent-days have activity the ground truth does not know:\n{nonzero[keys + counts].head(10)}"
+
+
+def test_fct_queue_interval_matches_ground_truth(demo_raw: Path, demo_con) -> None:
+    """Offered, answered, abandons, service level, handle, holds and transfers per queue and
+    30-minute interval, against the simulator's own interval arithmetic."""
+    truth = pd.read_csv(demo_raw / "_ground_truth" / "queue_interval.csv")
+    mart = demo_con.sql("select * from marts.fct_queue_interval").df()
+    assert len(truth) > 100 and len(mart) == len(truth), (len(truth), len(mart))
+    _compare(truth, mart, ["queue", "interval_start_utc"], "fct_queue_interval")
+
+
+def test_fct_centre_interval_staffing_matches_ground_truth(demo_raw: Path, demo_con) -> None:
+    """Agent seconds logged in, available and productive per interval, against the state log cut by the simulator."""
+    truth = pd.read_csv(demo_raw / "_ground_truth" / "centre_interval.csv")
+    mart = demo_con.sql("select * from marts.fct_centre_interval where logged_in_s > 0").df()
+    assert len(truth) > 100 and len(mart) == len(truth), (len(truth), len(mart))
+    _compare(truth, mart, ["interval_start_utc"], "fct_centre_interval")

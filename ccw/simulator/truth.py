@@ -22,7 +22,7 @@ import pyarrow.csv as pcsv
 from ccw.simulator import fastfmt as ff
 from ccw.simulator.contacts import CATEGORIES, CHAT_CHANNELS, Contacts
 from ccw.simulator.frame import Frame
-from ccw.simulator.schema import NULL, QUEUES
+from ccw.simulator.schema import NULL, QUEUES, TZ_OFFSET_S
 from ccw.simulator.world import DAY_S, World
 
 SERVICE_LEVEL_S = 20
@@ -191,13 +191,18 @@ class Truth:
         resp = self._frame("survey__responses")
         resp = self._attribute(resp, legs, con) if len(resp) else resp.assign(contact=[], method=[], is_counting=[])
 
-        ad = self.agent_daily(legs, con, resp)
-        qd = self.queue_daily(legs)
+        transfers = self.transfers(legs)
+        ad = self.agent_daily(legs, con, resp, transfers)
+        qd = self.queue_daily(legs, transfers)
+        qi = self.queue_interval(legs, transfers)
+        ci = self.centre_interval(legs)
         write_csv(pd.DataFrame([{"entity": e, **v} for e, v in counts.items()]), gt / "entity_counts.csv")
         rej = [{"entity": e, "reason_code": r, "rows": n} for e, by in rejected.items() for r, n in sorted(by.items())]
         write_csv(pd.DataFrame(rej, columns=["entity", "reason_code", "rows"]), gt / "rejected_by_reason.csv")
         write_csv(ad, gt / "agent_daily.csv")
         write_csv(qd, gt / "queue_daily.csv")
+        write_csv(qi, gt / "queue_interval.csv")
+        write_csv(ci, gt / "centre_interval.csv")
         self.write_contacts(con, resp, gt / "contacts.csv")
         sv = resp
         stats = {
@@ -212,7 +217,92 @@ class Truth:
         (gt / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         return stats
 
-    def agent_daily(self, legs: pd.DataFrame, con: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+    def transfers(self, legs: pd.DataFrame) -> pd.DataFrame:
+        """Per answered inbound leg of a contact: is it a transfer out (not its contact's last answered leg,
+        by answered_at, enqueued_at, call_id), and per contact (its root leg) how many legs were answered."""
+        inb = legs[legs["direction"] == 0]
+        roots = inb.loc[inb["root_call_id"] == NULL, "call_id"]
+        root = np.where(inb["root_call_id"] != NULL, inb["root_call_id"], inb["call_id"])
+        ans = inb.assign(root=root)[(inb["answered_at"] != NULL) & np.isin(root, roots.to_numpy())]
+        ans = ans.sort_values(["root", "answered_at", "enqueued_at", "call_id"])
+        last = ~ans["root"].duplicated(keep="last")
+        out = pd.DataFrame({"call_id": ans["call_id"].to_numpy(), "root": ans["root"].to_numpy(),
+                            "transfer_out": (~last).to_numpy()})
+        return out.assign(answered_legs=out.groupby("root")["call_id"].transform("size"))
+
+    @staticmethod
+    def interval_start(ts: np.ndarray, minutes: int = 30) -> np.ndarray:
+        """UTC epoch of the reporting interval's start: the local (UTC+8) wall clock floored to `minutes`."""
+        ts = np.asarray(ts, dtype=np.int64)
+        return ts - (ts + TZ_OFFSET_S) % (minutes * 60)
+
+    def _leg_measures(self, legs: pd.DataFrame, transfers: pd.DataFrame) -> pd.DataFrame:
+        """Inbound legs with the queue measures' 0/1 flags and sums (spec definitions)."""
+        inb = legs[legs["direction"] == 0].copy()
+        ans = inb["answered_at"] != NULL
+        wait = np.where(ans, inb["answered_at"] - inb["enqueued_at"], 0)
+        qtime = inb["ended_at"] - inb["enqueued_at"]
+        ab = inb["disposition"] == 1
+        out_ids = transfers.loc[transfers["transfer_out"], "call_id"].to_numpy()
+        roots_transferred = transfers.loc[transfers["answered_legs"] > 1, "root"].unique()
+        return inb.assign(
+            offered=1, answered=ans.astype(int), abandoned=(ab & (qtime >= SHORT_ABANDON_S)).astype(int),
+            short_abandons=(ab & (qtime < SHORT_ABANDON_S)).astype(int),
+            answered_within_sl=(ans & (wait <= SERVICE_LEVEL_S)).astype(int), answer_wait_s_sum=wait,
+            handle_s_sum=np.where(ans, inb["ended_at"] - inb["answered_at"] + inb["acw_s"], 0),
+            hold_s_sum=np.where(ans, inb["hold_s"], 0), held_calls=(ans & (inb["hold_s"] > 0)).astype(int),
+            transfers_out=np.isin(inb["call_id"], out_ids).astype(int),
+            transferred_contacts=((inb["root_call_id"] == NULL) & np.isin(inb["call_id"], roots_transferred)).astype(int),
+            day=self._day(inb["enqueued_at"]), interval=self.interval_start(inb["enqueued_at"].to_numpy()),
+        )
+
+    QUEUE_MEASURES = ["offered", "answered", "abandoned", "short_abandons", "answered_within_sl", "answer_wait_s_sum",
+                      "handle_s_sum", "hold_s_sum", "held_calls", "transfers_out", "transferred_contacts"]
+
+    def queue_interval(self, legs: pd.DataFrame, transfers: pd.DataFrame) -> pd.DataFrame:
+        """fct_queue_interval's counts: each inbound leg in its queue and the 30-minute interval of its
+        enqueued_at; a transferred contact in its root leg's (the root leg is its own first leg)."""
+        cols = ["queue", "activity_date", "interval_start_utc", *self.QUEUE_MEASURES]
+        inb = self._leg_measures(legs, transfers)
+        if not len(inb):
+            return pd.DataFrame(columns=cols)
+        g = inb.groupby(["queue", "interval"])[self.QUEUE_MEASURES].sum().reset_index().sort_values(["queue", "interval"])
+        g["queue"] = np.array(QUEUES)[g["queue"].to_numpy()]
+        g["activity_date"] = self._date_str(self._day(g["interval"].to_numpy()))
+        g["interval_start_utc"] = ff.from_matrix(ff.timestamp_matrix(g["interval"].to_numpy(), " ", "")).to_numpy(
+            zero_copy_only=False)
+        return g[cols]
+
+    def centre_interval(self, legs: pd.DataFrame) -> pd.DataFrame:
+        """fct_centre_interval's staffing: agent seconds per 30-minute interval by state, centre-wide."""
+        cols = ["activity_date", "interval_start_utc", "logged_in_s", "available_s", "productive_s"]
+        st = self._frame("wfm__agent_states")
+        st = st[(st["state"] != 4) & (st["ended_at"] > st["started_at"])]
+        if not len(st):
+            return pd.DataFrame(columns=cols)
+        pieces = []
+        cur = st["started_at"].to_numpy().astype(np.int64)
+        end = st["ended_at"].to_numpy().astype(np.int64)
+        state = st["state"].to_numpy()
+        live = end > cur
+        while live.any():
+            start = self.interval_start(cur[live])
+            nxt = np.minimum(end[live], start + 1800)
+            pieces.append(pd.DataFrame({"interval": start, "state": state[live], "secs": nxt - cur[live]}))
+            cur[live] = nxt
+            live = end > cur
+        p = pd.concat(pieces)
+        p["available_s"] = np.where(p["state"] == 0, p["secs"], 0)
+        p["productive_s"] = np.where(p["state"] <= 2, p["secs"], 0)
+        g = p.rename(columns={"secs": "logged_in_s"}).groupby("interval")[["logged_in_s", "available_s", "productive_s"]]
+        g = g.sum().reset_index().sort_values("interval")
+        g["activity_date"] = self._date_str(self._day(g["interval"].to_numpy()))
+        g["interval_start_utc"] = ff.from_matrix(ff.timestamp_matrix(g["interval"].to_numpy(), " ", "")).to_numpy(
+            zero_copy_only=False)
+        return g[cols]
+
+    def agent_daily(self, legs: pd.DataFrame, con: pd.DataFrame, resp: pd.DataFrame,
+                    transfers: pd.DataFrame) -> pd.DataFrame:
         parts: list[pd.DataFrame] = []
 
         def agg(df: pd.DataFrame, agent: str, day: np.ndarray, **measures: tuple[str, str]) -> None:
@@ -225,8 +315,18 @@ class Truth:
         inbound["wait"] = inbound["answered_at"] - inbound["enqueued_at"]
         inbound["handle"] = inbound["ended_at"] - inbound["answered_at"] + inbound["acw_s"]
         inbound["one"] = 1
+        inbound["held"] = (inbound["hold_s"] > 0).astype(int)
+        inbound["out"] = np.isin(inbound["call_id"], transfers.loc[transfers["transfer_out"], "call_id"]).astype(int)
         agg(inbound, "agent_id", self._day(inbound["enqueued_at"]), calls_answered=("one", "sum"),
-            answer_wait_s_sum=("wait", "sum"), hold_s_sum=("hold_s", "sum"), handle_s_sum_calls=("handle", "sum"))
+            answer_wait_s_sum=("wait", "sum"), hold_s_sum=("hold_s", "sum"), handle_s_sum_calls=("handle", "sum"),
+            held_calls=("held", "sum"), transfers_out=("out", "sum"))
+        # a transferred contact (more than one answered leg) counts for the agent of its last answered leg,
+        # on the reporting day of its root leg
+        last = transfers[(transfers["answered_legs"] > 1) & ~transfers["transfer_out"]]
+        leg_at = legs.set_index("call_id")
+        tc = pd.DataFrame({"agent": leg_at.loc[last["call_id"], "agent_id"].to_numpy(), "one": 1,
+                           "root_day": self._day(leg_at.loc[last["root"], "enqueued_at"].to_numpy())})
+        agg(tc, "agent", tc["root_day"].to_numpy(), transferred_contacts=("one", "sum"))
         out = legs[(legs["direction"] == 1) & (legs["agent_id"] != NULL)].assign(one=1)
         agg(out, "agent_id", self._day(out["enqueued_at"]), outbound_calls=("one", "sum"))
 
@@ -350,23 +450,12 @@ class Truth:
         return s.groupby(["agent", "day"]).agg(shifts_started=("one", "sum"), shifts_attended=("attended", "sum"),
                                               shifts_on_time=("on_time", "sum"))
 
-    def queue_daily(self, legs: pd.DataFrame) -> pd.DataFrame:
-        cols = ["queue", "activity_date", "offered", "answered", "abandoned", "short_abandons", "answered_within_sl",
-                "answer_wait_s_sum"]
-        inb = legs[legs["direction"] == 0].copy()
+    def queue_daily(self, legs: pd.DataFrame, transfers: pd.DataFrame) -> pd.DataFrame:
+        cols = ["queue", "activity_date", *self.QUEUE_MEASURES]
+        inb = self._leg_measures(legs, transfers)
         if not len(inb):
             return pd.DataFrame(columns=cols)
-        ans = inb["answered_at"] != NULL
-        wait = np.where(ans, inb["answered_at"] - inb["enqueued_at"], 0)
-        qtime = inb["ended_at"] - inb["enqueued_at"]
-        ab = inb["disposition"] == 1
-        inb = inb.assign(
-            offered=1, answered=ans.astype(int), abandoned=(ab & (qtime >= SHORT_ABANDON_S)).astype(int),
-            short_abandons=(ab & (qtime < SHORT_ABANDON_S)).astype(int),
-            answered_within_sl=(ans & (wait <= SERVICE_LEVEL_S)).astype(int), answer_wait_s_sum=wait,
-            day=self._day(inb["enqueued_at"]),
-        )
-        g = inb.groupby(["queue", "day"])[cols[2:]].sum().reset_index().sort_values(["queue", "day"])
+        g = inb.groupby(["queue", "day"])[self.QUEUE_MEASURES].sum().reset_index().sort_values(["queue", "day"])
         g["queue"] = np.array(QUEUES)[g["queue"].to_numpy()]
         g.insert(1, "activity_date", self._date_str(g.pop("day").to_numpy()))
         return g[cols]
