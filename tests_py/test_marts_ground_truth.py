@@ -115,3 +115,13 @@ def test_fct_centre_interval_staffing_matches_ground_truth(demo_raw: Path, demo_
     mart = demo_con.sql("select * from marts.fct_centre_interval where logged_in_s > 0").df()
     assert len(truth) > 100 and len(mart) == len(truth), (len(truth), len(mart))
     _compare(truth, mart, ["interval_start_utc"], "fct_centre_interval")
+
+
+def test_fct_ticket_backlog_daily_matches_ground_truth(demo_raw: Path, demo_con) -> None:
+    """Created, solved, reopened and open-by-age tickets per day, team, channel and priority, against the
+    simulator's day-by-day evaluation of each ticket's latest version (not the mart's running sums)."""
+    truth = pd.read_csv(demo_raw / "_ground_truth" / "ticket_backlog_daily.csv")
+    mart = demo_con.sql("select * from marts.fct_ticket_backlog_daily").df()
+    assert truth["open_gt_7d"].sum() > 0 and truth["solved_reopened"].sum() > 0
+    assert len(mart) == len(truth), (len(truth), len(mart))
+    _compare(truth, mart, ["activity_date", "team", "channel", "priority"], "fct_ticket_backlog_daily")

@@ -37,6 +37,8 @@ KEEP = {
     "crm__qa_evaluations": ("evaluation_id", "agent_id", "evaluated_at", "score"),
     "wfm__schedules": ("agent_id", "shift_start", "shift_end"),
     "wfm__agent_states": ("agent_id", "state", "started_at", "ended_at"),
+    "crm__tickets": ("ticket_id", "channel", "priority", "status", "assignee_agent_id", "created_at", "solved_at",
+                     "reopen_count", "updated_at"),
 }
 STATE_NAMES = ("available", "on_contact", "acw", "break", "offline")
 
@@ -203,6 +205,7 @@ class Truth:
         write_csv(qd, gt / "queue_daily.csv")
         write_csv(qi, gt / "queue_interval.csv")
         write_csv(ci, gt / "centre_interval.csv")
+        write_csv(self.ticket_backlog(), gt / "ticket_backlog_daily.csv")
         self.write_contacts(con, resp, gt / "contacts.csv")
         sv = resp
         stats = {
@@ -300,6 +303,52 @@ class Truth:
         g["interval_start_utc"] = ff.from_matrix(ff.timestamp_matrix(g["interval"].to_numpy(), " ", "")).to_numpy(
             zero_copy_only=False)
         return g[cols]
+
+    def ticket_backlog(self) -> pd.DataFrame:
+        """fct_ticket_backlog_daily, day by day from each ticket's latest version: created and solved on the day,
+        open at its end (created before the end, not solved/closed with solved_at before it) by age bucket."""
+        cols = ["activity_date", "team", "channel", "priority", "created", "solved", "solved_reopened", "open_at_end",
+                "open_lt_1d", "open_1_3d", "open_3_7d", "open_gt_7d"]
+        t = self._frame("crm__tickets")
+        if not len(t):
+            return pd.DataFrame(columns=cols)
+        t = t.sort_values(["ticket_id", "updated_at"]).drop_duplicates("ticket_id", keep="last")
+        a, ts, tm = (np.asarray(x) for x in self.agent_versions)
+        exported = ts < self.world.end_utc  # the current version is the latest one exported
+        a, ts, tm = a[exported], ts[exported], tm[exported]
+        order = np.lexsort((ts, a))
+        current = pd.Series(np.asarray(tm)[order], index=np.asarray(a)[order])
+        current = current[~current.index.duplicated(keep="last")]
+        names = np.array(self.world.roster.team_names + ["unassigned"])
+        code = current.reindex(t["assignee_agent_id"].to_numpy()).to_numpy()
+        t["team"] = names[np.where(np.isnan(code), len(names) - 1, np.nan_to_num(code)).astype(np.int64)]
+        t["channel"] = np.array(["phone", "chat", "email"])[t["channel"].to_numpy()]
+        t["priority"] = np.array(["low", "normal", "high", "urgent"])[t["priority"].to_numpy()]
+        solved = (t["status"] >= 3) & (t["solved_at"] != NULL)
+        created = t["created_at"].to_numpy()
+        solved_at = np.where(solved, t["solved_at"], np.iinfo(np.int64).max)
+        rows = []
+        keys = ["team", "channel", "priority"]
+        last_day = int(self._day(t["updated_at"].to_numpy()).max())
+        for day in range(int(self._day(created).min()), last_day + 1):
+            end = self.world.day_start(day + 1)
+            age = end - created
+            is_open = (created < end) & (solved_at >= end)
+            frame = pd.DataFrame({
+                **{k: t[k].to_numpy() for k in keys},
+                "created": (self._day(created) == day).astype(int),
+                "solved": (solved & (self._day(t["solved_at"].to_numpy()) == day)).astype(int),
+                "open_at_end": is_open.astype(int),
+                "open_lt_1d": (is_open & (age < DAY_S)).astype(int),
+                "open_1_3d": (is_open & (age >= DAY_S) & (age < 3 * DAY_S)).astype(int),
+                "open_3_7d": (is_open & (age >= 3 * DAY_S) & (age < 7 * DAY_S)).astype(int),
+                "open_gt_7d": (is_open & (age >= 7 * DAY_S)).astype(int),
+            })
+            frame["solved_reopened"] = frame["solved"] * (t["reopen_count"].to_numpy() > 0)
+            g = frame.groupby(keys).sum().reset_index()
+            g = g[(g["created"] > 0) | (g["solved"] > 0) | (g["open_at_end"] > 0)]
+            rows.append(g.assign(activity_date=self._date_str(np.full(len(g), day))))
+        return pd.concat(rows)[cols].sort_values(["activity_date", *keys])
 
     def agent_daily(self, legs: pd.DataFrame, con: pd.DataFrame, resp: pd.DataFrame,
                     transfers: pd.DataFrame) -> pd.DataFrame:

@@ -227,6 +227,18 @@ agent_day:
     range: [0, null]
     better: lower
     definition: 'Average ticket resolution time: resolution_s_sum / tickets_solved, in seconds. Null when no ticket was solved.'
+  - measure: tickets_solved_reopened
+    family: contacts
+    type: bigint
+    description: Of tickets_solved, those reopened at least once before their last solve (current version's reopen_count > 0).
+  - kpi: reopen_rate
+    label: Reopen rate
+    numerator: tickets_solved_reopened
+    denominator: tickets_solved
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'Share of solved tickets that had been reopened: tickets_solved_reopened / tickets_solved (a ticket counts on the reporting day of its last solved_at). Null when no ticket was solved.'
   - measure: csat_responses
     family: surveys
     type: bigint

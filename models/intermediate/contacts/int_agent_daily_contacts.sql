@@ -58,6 +58,7 @@ solved as (
         assignee_agent_id as agent_id,
         solved_date as activity_date,
         count(*) as tickets_solved,
+        count(case when reopen_count > 0 then 1 end) as tickets_solved_reopened,
         sum(resolution_s) as resolution_s_sum
     from tickets_resolved
     where
@@ -68,7 +69,7 @@ solved as (
 
 {{ agent_days_joined([
     ('owned', ['contacts_owned', 'customers_served', 'complaints', 'fcr_eligible_contacts', 'fcr_contacts', 'repeat_contacts', 'presales_customers', 'last_contact_ended_at']),
-    ('solved', ['tickets_solved', 'resolution_s_sum']),
+    ('solved', ['tickets_solved', 'tickets_solved_reopened', 'resolution_s_sum']),
 ]) }}
 
 select * from final

@@ -13,6 +13,7 @@ final as (
         category,
         created_at,
         solved_at,
+        reopen_count,
         {{ reporting_date('solved_at') }} as solved_date,
         {{ seconds_between('created_at', 'solved_at') }} as resolution_s
     from tickets
