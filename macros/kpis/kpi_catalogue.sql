@@ -466,6 +466,29 @@ agent_day:
     range: [0, 1]
     better: higher
     definition: 'Schedule adherence: adherent_s / scheduled_s. Null when nothing was scheduled.'
+  - measure: shift_break_s
+    family: workforce
+    type: double
+    description: Seconds inside a scheduled shift spent on break.
+  - kpi: shrinkage_rate
+    label: Shrinkage
+    numerator:
+      name: shrinkage_s
+      sql: scheduled_s - adherent_s
+      description: 'Scheduled seconds not available for contacts: breaks, absence, late starts, early leaves and offline time inside a shift (scheduled_s - adherent_s).'
+    denominator: scheduled_s
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'Shrinkage: share of scheduled time not available for contacts, (scheduled_s - adherent_s) / scheduled_s (breaks, absence, lateness and offline time in a shift; the schedule carries no planned activities, so shrinkage = 1 - adherence_rate). Null when nothing was scheduled.'
+  - kpi: break_shrinkage_rate
+    label: Break shrinkage
+    numerator: shift_break_s
+    denominator: scheduled_s
+    unit: ratio
+    range: [0, 1]
+    better: lower
+    definition: 'The part of shrinkage spent on breaks: shift_break_s / scheduled_s; shrinkage_rate - break_shrinkage_rate is absence, lateness and offline time. Null when nothing was scheduled.'
   - kpi: occupancy_rate
     label: Occupancy
     numerator:

@@ -37,7 +37,8 @@ conversation_bounds as (
         min(customer_id) as customer_id,
         min(first_message_id) as source_ref,
         min(sent_at) as started_at,
-        max(sent_at) as ended_at
+        max(sent_at) as ended_at,
+        count(case when event = 'close' then 1 end) > 0 as is_closed
     from events
     group by conversation_id
 ),
@@ -60,6 +61,8 @@ message_counts as (
         conversation_id,
         count(case when sender_type = 'agent' then 1 end) as agent_messages,
         count(case when sender_type = 'customer' then 1 end) as customer_messages,
+        count(case when sender_type = 'bot' then 1 end) as bot_messages,
+        min(case when sender_type = 'bot' then sent_at end) as first_bot_message_at,
         min(case when sender_type = 'agent' then msg_seq end) as first_agent_msg_seq,
         min(case when sender_type = 'agent' then sent_at end) as first_agent_message_at,
         min(case when msg_seq = 1 then sender_type end) as first_message_sender_type,
@@ -171,6 +174,15 @@ final as (
         end as handle_s,
         coalesce(message_counts.agent_messages, 0) as agent_messages,
         coalesce(message_counts.customer_messages, 0) as customer_messages,
+        coalesce(message_counts.bot_messages, 0) as bot_messages,
+        conversation_bounds.is_closed,
+        coalesce(message_counts.bot_messages, 0) > 0
+        and coalesce(message_counts.agent_messages, 0) = 0
+        and conversation_bounds.is_closed as is_bot_contained,
+        coalesce(
+            message_counts.first_bot_message_at <= message_counts.first_agent_message_at,
+            false
+        ) as is_bot_handover,
         latest_tickets.ticket_id
     from conversation_bounds
     left join message_counts

@@ -26,7 +26,7 @@ shift_counts as (
 ),
 
 {{ agent_days_joined([
-    ('workforce', ['scheduled_s', 'logged_in_s', 'available_s', 'on_contact_s', 'acw_s', 'break_s', 'adherent_s']),
+    ('workforce', ['scheduled_s', 'logged_in_s', 'available_s', 'on_contact_s', 'acw_s', 'break_s', 'adherent_s', 'shift_break_s']),
     ('shift_counts', ['shifts_started', 'shifts_attended', 'shifts_on_time']),
 ]) }}
 

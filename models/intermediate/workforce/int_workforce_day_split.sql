@@ -62,10 +62,12 @@ state_intervals as (
     where ended_at > started_at
 ),
 
-adherent_intervals as (
-    -- time inside a scheduled shift spent available, on a contact or in ACW
+shift_intervals as (
+    -- time inside a scheduled shift by state: available, on a contact or in
+    -- ACW is adherent; a break is shrinkage, as is everything not logged
     select
         state_intervals.agent_id,
+        case when state_intervals.state = 'break' then 'shift_break' else 'adherent' end as measure,
         greatest(state_intervals.started_at, scheduled_intervals.started_at) as started_at,
         least(state_intervals.ended_at, scheduled_intervals.ended_at) as ended_at
     from state_intervals
@@ -74,7 +76,7 @@ adherent_intervals as (
             state_intervals.agent_id = scheduled_intervals.agent_id
             and state_intervals.started_at < scheduled_intervals.ended_at
             and state_intervals.ended_at > scheduled_intervals.started_at
-    where state_intervals.state in ('available', 'on_contact', 'acw')
+    where state_intervals.state in ('available', 'on_contact', 'acw', 'break')
 ),
 
 intervals as (
@@ -98,10 +100,10 @@ intervals as (
 
     select
         agent_id,
-        'adherent' as measure,
+        measure,
         started_at,
         ended_at
-    from adherent_intervals
+    from shift_intervals
 ),
 
 intervals_dated as (
@@ -151,7 +153,8 @@ final as (
         sum(case when measure = 'acw' then seconds else 0 end) as acw_s,
         sum(case when measure = 'break' then seconds else 0 end) as break_s,
         sum(case when measure = 'offline' then seconds else 0 end) as offline_s,
-        sum(case when measure = 'adherent' then seconds else 0 end) as adherent_s
+        sum(case when measure = 'adherent' then seconds else 0 end) as adherent_s,
+        sum(case when measure = 'shift_break' then seconds else 0 end) as shift_break_s
     from piece_seconds
     group by agent_id, activity_date
 )
