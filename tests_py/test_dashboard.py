@@ -26,7 +26,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # page url path -> charts it draws at least ("" is the default page, Today)
-PAGES = {"": 1, "trends": 1, "structure": 6, "agents": 1, "queues": 4, "satisfaction": 3}
+PAGES = {"": 1, "trends": 1, "structure": 6, "agents": 1, "queues": 6, "satisfaction": 3}
 # Streamlit's client first probes <page path>/_stcore/{health,host-config} when a page is opened by its
 # own URL and falls back to the root: those two 404s are its own, not the app's
 STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")

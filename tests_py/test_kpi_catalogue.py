@@ -83,9 +83,9 @@ def test_adding_a_kpi_is_one_catalogue_entry(tmp_path: Path, demo_raw: Path, dem
     better: lower
     definition: 'Hold seconds per handle second: hold_s_sum / handle_s_sum. Null without handle time.'
 """
-    anchor = "  - kpi: aht_s\n"
-    assert text.count(anchor) == 1
-    path.write_text(text.replace(anchor, entry + anchor))
+    anchor = "  - kpi: aht_s\n"  # the agent-day AHT (the queue-day one comes later, under queue_day:)
+    assert 0 <= text.find(anchor) < text.find("\nqueue_day:")
+    path.write_text(text.replace(anchor, entry + anchor, 1))
     changed = catalogue.sync(project, write=True)
     assert {Path("models/marts/fct_agent_daily.yml"), Path("models/marts/fct_team_daily.yml"),
             Path("seeds/_seeds.yml")} <= set(changed)

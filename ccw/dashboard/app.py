@@ -335,6 +335,44 @@ def page_queues() -> None:
         width="stretch")
     download(heat, "calls_by_hour")
 
+    st.subheader("Intraday staffing: agents needed (Erlang C) and agents working")
+    days = q("select max(activity_date) as d from marts.fct_centre_interval "
+             "where activity_date between cast(? as date) and cast(? as date)", [f.start, f.end]).d
+    last_day = None if days.empty or pd.isna(days[0]) else pd.Timestamp(days[0]).date()
+    day = st.date_input("Day", value=pd.Timestamp(arg("day") or last_day or f.end).date(), key="staffing_day")
+    staffing = q(
+        "select interval_start_local, offered, service_level, agents_required, avg_agents_productive, "
+        "avg_agents_logged_in, erlang_service_level from marts.fct_centre_interval "
+        "where activity_date = cast(? as date) order by interval_start_utc", [str(day)])
+    if staffing.empty:
+        st.info("No interval data for that day.")
+    else:
+        long = staffing.melt(id_vars=["interval_start_local"], value_vars=["agents_required", "avg_agents_productive"],
+                             var_name="series", value_name="agents")
+        st.altair_chart(alt.Chart(long).mark_line(interpolate="step-after").encode(
+            x=alt.X("interval_start_local:T", title="interval (reporting time zone)"), y="agents:Q",
+            color=alt.Color("series:N", title=None), tooltip=["interval_start_local:T", "series", "agents"]),
+            width="stretch")
+        st.caption("agents_required: the fewest agents Erlang C says meet the service-level target for the "
+                   "interval's offered calls and AHT; avg_agents_productive: agents available, on a contact or in "
+                   "after-contact work, on average over the interval (see fct_centre_interval).")
+        download(staffing, "centre_interval")
+
+    st.subheader("Ticket backlog at the end of each day, by age")
+    backlog = q(
+        "select activity_date, sum(open_lt_1d) as \"< 1 day\", sum(open_1_3d) as \"1-3 days\", "
+        "sum(open_3_7d) as \"3-7 days\", sum(open_gt_7d) as \"> 7 days\", sum(created) as created, "
+        "sum(solved) as solved from marts.fct_ticket_backlog_daily "
+        "where activity_date between cast(? as date) and cast(? as date)"
+        + (" and team = ?" if f.team else "") + " group by 1 order by 1",
+        [f.start, f.end, *([f.team] if f.team else [])])
+    ages = backlog.melt(id_vars=["activity_date"], value_vars=["< 1 day", "1-3 days", "3-7 days", "> 7 days"],
+                        var_name="age", value_name="open tickets")
+    st.altair_chart(alt.Chart(ages).mark_area().encode(
+        x="activity_date:T", y=alt.Y("open tickets:Q", stack=True),
+        color=alt.Color("age:N", sort=["< 1 day", "1-3 days", "3-7 days", "> 7 days"])), width="stretch")
+    download(backlog, "ticket_backlog")
+
 
 def page_satisfaction() -> None:
     st.title("Satisfaction")

@@ -1,5 +1,14 @@
-"""Telephony: inbound calls through queues (waits grow with load), abandons,
-voicemail, transfers (legs sharing a root_call_id) and outbound calls."""
+"""Telephony: inbound calls through queues, abandons, voicemail, transfers
+(legs sharing a root_call_id) and outbound calls.
+
+Waits follow the queue a real centre runs: each hour is staffed from the
+day's arrival forecast with Erlang C (80 % of calls within 20 s, the
+forecast being the hour's expected arrivals), with realistic error (a
+little noise per day and hour, some days with absences, some with a demand
+spike the forecast missed), and a call waits as in an M/M/N queue with those
+agents and the hour's actual arrivals: no wait with probability 1 - C(N, a),
+else an exponential wait of mean AHT / (N - a); an overloaded hour (N <= a)
+queues for minutes. Callers abandon when their patience runs out."""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from ccw.simulator.contacts import CH_PHONE, Contacts, assign_tickets, empty_contacts
+from ccw.simulator.erlang import agents_required, erlang_c
 from ccw.simulator.fastfmt import phones as phone_shapes
 from ccw.simulator.frame import DAY_SEQ, Frame, concat
 from ccw.simulator.schema import NULL, QUEUES
@@ -19,6 +29,10 @@ OUTBOUND_Q = QUEUES.index("outbound")
 SALES_Q = QUEUES.index("sales")
 VIP_Q = QUEUES.index("vip")
 D_ANSWERED, D_ABANDONED, D_TRANSFERRED, D_VOICEMAIL = 0, 1, 2, 3
+AHT_S = 300.0  # mean talk (lognormal, median 210 s, sigma 0.65: 259 s) + mean ACW (50 s), rounded
+SL_TARGET, SL_THRESHOLD_S = 0.8, 20
+SPIKE_DAYS, SPIKE_FACTOR = 0.05, 1.4  # days whose demand the forecast missed
+ABSENCE_DAYS, ABSENCE_FACTOR = 0.05, 0.7  # days with many agents off sick
 
 
 @dataclass
@@ -41,15 +55,39 @@ def _talk(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.clip(rng.lognormal(np.log(210), 0.65, n), 15, 3600).astype(np.int64)
 
 
+def staffing(rng: np.random.Generator, forecast_h: np.ndarray, arrivals_h: np.ndarray, absent: float
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Per hour: the probability a call waits and the mean wait of those that do (s), for agents
+    staffed by Erlang C from the forecast (with noise) facing the actual arrivals."""
+    day_noise = rng.lognormal(0.0, 0.07)
+    hour_noise = rng.lognormal(0.0, 0.12, 24)
+    p_wait = np.zeros(24)
+    mean_wait = np.zeros(24)
+    for h in range(24):
+        planned = agents_required(forecast_h[h] * AHT_S / HOUR_S, SL_TARGET, SL_THRESHOLD_S, AHT_S)
+        agents = max(1, round(planned * day_noise * hour_noise[h] * absent))
+        traffic = arrivals_h[h] * AHT_S / HOUR_S
+        if agents > traffic:
+            p_wait[h] = erlang_c(agents, traffic)
+            mean_wait[h] = AHT_S / (agents - traffic)
+        else:  # overloaded: everyone queues, for minutes
+            p_wait[h] = 1.0
+            mean_wait[h] = 120.0 * traffic / agents
+    return p_wait, mean_wait
+
+
 def _serve(rng: np.random.Generator, world: World, duty: tuple[np.ndarray, np.ndarray, np.ndarray], d: int,
-           contact: np.ndarray, queue: np.ndarray, enq: np.ndarray, mean_wait: np.ndarray, staffed: np.ndarray,
-           patience: np.ndarray) -> Legs:
+           contact: np.ndarray, queue: np.ndarray, enq: np.ndarray, p_wait: np.ndarray, mean_wait: np.ndarray,
+           staffed: np.ndarray, patience: np.ndarray) -> Legs:
     """Legs entering queues at `enq`: answered when the wait beats the caller's patience, else
-    abandoned (or voicemail after 3 minutes); answered legs get an agent on duty, talk, hold and ACW."""
+    abandoned (or voicemail after 3 minutes); answered legs get an agent on duty, talk, hold and ACW.
+    An hour without an agent on duty is closed: its callers leave a voicemail (a callback)."""
     n = len(enq)
-    wait = np.where(staffed, rng.exponential(1.0, n) * mean_wait, np.inf)
+    ring = rng.uniform(2, 8, n)  # IVR and ringing before an agent picks up
+    queued = rng.random(n) < p_wait
+    wait = np.where(staffed, ring + np.where(queued, rng.exponential(1.0, n) * mean_wait, 0.0), np.inf)
     answered = wait <= patience
-    voicemail = ~answered & (patience > 180) & (wait > 180)
+    voicemail = ~answered & (((patience > 180) & (wait > 180)) | ~staffed)
     wait_i = np.where(answered, np.floor(np.minimum(wait, 1e7)), 0).astype(np.int64)
     ans = np.where(answered, enq + wait_i, NULL)
     hour = np.clip((enq - world.day_start(d)) // HOUR_S, 0, 23)  # staffed hour (checked by the caller)
@@ -57,7 +95,10 @@ def _serve(rng: np.random.Generator, world: World, duty: tuple[np.ndarray, np.nd
     answered &= agent >= 0
     ans = np.where(answered, ans, NULL)
     talk = _talk(rng, n)
-    end = np.where(answered, ans + talk, np.where(voicemail, enq + 180 + rng.integers(10, 60, n), enq + np.floor(np.minimum(patience, 1e7)).astype(np.int64)))
+    closed_vm = enq + rng.integers(20, 60, n)  # the closed-hours message, then the caller's voicemail
+    end = np.where(answered, ans + talk,
+                   np.where(voicemail, np.where(staffed, enq + 180 + rng.integers(10, 60, n), closed_vm),
+                            enq + np.floor(np.minimum(patience, 1e7)).astype(np.int64)))
     has_hold = answered & (rng.random(n) < 0.25)
     hold = np.where(has_hold, (rng.random(n) * 0.4 * talk).astype(np.int64) + 3, 0)
     hold = np.minimum(hold, talk)
@@ -72,7 +113,9 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
     rng = world.rng(S_CALLS, d)
     day0 = world.day_start(d)
     vol = cfg.calls_per_agent_day * cfg.agents * world.volume_factor(d)
-    n = int(rng.poisson(vol * 0.82))
+    forecast_h = vol * 0.82 * CALL_HOURS  # expected inbound arrivals per hour: what the plan staffs for
+    spike = SPIKE_FACTOR if rng.random() < SPIKE_DAYS else 1.0
+    n = int(rng.poisson(vol * 0.82 * spike))
     duty = world.on_duty(d, voice=True)
     staff = duty[2]
 
@@ -90,14 +133,14 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
     queue = rng.choice(INBOUND_QUEUES, n, p=[0.36, 0.2, 0.2, 0.17, 0.07])
     queue = np.where(seg_vip & (rng.random(n) < 0.7), VIP_Q, queue)
 
-    # queue waits grow with load per hour (arrivals per agent on duty)
+    # staffing from the forecast (Erlang C), the day's actual arrivals per hour
     arr_h = np.bincount(hour, minlength=24)
-    ratio = arr_h / np.maximum(staff, 0.5)
-    ref = np.median(ratio[staff > 0]) if (staff > 0).any() else 1.0
-    load = ratio / (1.3 * max(ref, 1e-9))
-    mean_wait = np.clip(4 + 40 * load**3, 2, 900)
-    patience = np.where(rng.random(n) < 0.12, rng.uniform(0, 8, n), rng.exponential(110, n) + 3)
-    roots = _serve(rng, world, duty, d, np.arange(n), queue, enq, mean_wait[hour], staff[hour] > 0, patience)
+    absent = ABSENCE_FACTOR if rng.random() < ABSENCE_DAYS else 1.0
+    p_wait, mean_wait = staffing(rng, forecast_h, arr_h, absent)
+    # 3 % hang up within seconds (short abandons); the others wait minutes before they give up
+    patience = np.where(rng.random(n) < 0.03, rng.uniform(0, 5, n), rng.exponential(450, n) + 10)
+    roots = _serve(rng, world, duty, d, np.arange(n), queue, enq, p_wait[hour], mean_wait[hour], staff[hour] > 0,
+                   patience)
 
     # transfers: an answered leg is handed to another queue; the new leg's root is the first leg
     gens = [roots]
@@ -111,8 +154,8 @@ def generate_calls(world: World, d: int, recent: np.ndarray) -> tuple[Frame, Con
         cq = (parent.queue[t] + 1 + rng.integers(0, INBOUND_QUEUES - 1, m)) % INBOUND_QUEUES
         cenq = parent.end[t] + rng.integers(0, 6, m)
         ch = np.clip((cenq - day0) // HOUR_S, 0, 23)
-        child = _serve(rng, world, duty, d, parent.contact[t], cq, cenq, np.full(m, 18.0), staff[ch] > 0,
-                       rng.exponential(120, m) + 5)
+        child = _serve(rng, world, duty, d, parent.contact[t], cq, cenq, p_wait[ch], mean_wait[ch], staff[ch] > 0,
+                       rng.exponential(450, m) + 10)
         gens.append(child)
         parent = child
 

@@ -164,10 +164,10 @@ def responses(world: World, d: int, c: Contacts, orphan_rate: float) -> Frame:
         delay = np.where(c.kind[sel] == 0, c.wait_s[sel], c.first_response_s[sel])
         delay = np.nan_to_num(delay, nan=30.0)
         if survey == 0:
-            mean = 4.6 - 0.9 * np.minimum(delay, 600) / 60 - 0.25 * c.transfers[sel]
+            mean = 4.6 - 0.9 * np.minimum(delay, 600) / 300 - 0.25 * c.transfers[sel]
             score = np.clip(np.round(mean + rng.normal(0, 0.7, m)), 1, 5)
         else:
-            mean = 8.8 - 1.6 * np.minimum(delay, 600) / 60 - 0.5 * c.transfers[sel]
+            mean = 8.8 - 1.6 * np.minimum(delay, 600) / 300 - 0.5 * c.transfers[sel]
             score = np.clip(np.round(mean + rng.normal(0, 1.4, m)), 0, 10)
         u = rng.random(m)
         is_call = c.kind[sel] == 0

@@ -24,7 +24,7 @@ def agent_states(world: World, d: int) -> Frame:
     agent, start, end, attends = world.shifts(d)
     a, s, e = agent[attends], start[attends], end[attends]
     n = len(a)
-    late = rng.random(n) < 0.12
+    late = rng.random(n) < 0.06
     s0 = s + np.where(late, rng.integers(LATE_GRACE_S + 1, 1500, n), rng.integers(-600, 240, n))
     e0 = e + rng.integers(-300, 900, n)
     span = e0 - s0 - SEGMENTS * MIN_SEG_S
@@ -34,7 +34,7 @@ def agent_states(world: World, d: int) -> Frame:
     state = rng.choice(3, (n, SEGMENTS), p=[0.35, 0.45, 0.2])
     state[:, 0] = ST_AVAILABLE
     state[:, SEGMENTS // 2] = ST_BREAK
-    state[:, SEGMENTS // 4] = np.where(rng.random(n) < 0.4, ST_BREAK, state[:, SEGMENTS // 4])
+    state[:, SEGMENTS // 4] = np.where(rng.random(n) < 0.25, ST_BREAK, state[:, SEGMENTS // 4])
     off_end = e0 + rng.integers(60, 600, n)
     agents = np.repeat(a + 1, SEGMENTS + 1)
     st = np.concatenate([state, np.full((n, 1), ST_OFFLINE)], axis=1).ravel()

@@ -31,9 +31,13 @@ CHAT_HOURS = np.array([0.6, 0.3, 0.2, 0.1, 0.1, 0.2, 0.4, 1.0, 2.0, 3.2, 3.8, 3.
 CALL_HOURS = CALL_HOURS / CALL_HOURS.sum()
 CHAT_HOURS = CHAT_HOURS / CHAT_HOURS.sum()
 
-# shift templates: local start hour, length in hours (night crosses midnight)
-SHIFT_START_H = np.array([8, 10, 13, 22])
-SHIFT_LEN_H = np.array([9, 9, 9, 9])
+# shift templates: local start hour, length in hours (night crosses midnight and overlaps the early
+# shift, so that every hour of the day has agents on duty)
+SHIFT_START_H = np.array([8, 10, 14, 22])
+SHIFT_LEN_H = np.array([9, 9, 9, 10])
+# fewest agents of each skill (voice, chat) on each template, with staggered days off, so that every
+# hour of every day has agents on duty
+MIN_PER_SHIFT = np.array([2, 2, 2, 3])
 SHIFT_WEIGHTS = np.array([0.3, 0.3, 0.27, 0.13])
 
 FIRST = np.array("Wei Fang Min Jing Li Qiang Lei Yan Jun Hui Xin Ying Tao Ming Hong Ping Bo Na Chen Yu".split())
@@ -111,11 +115,30 @@ class World:
         site = rng.choice(3, n, p=[0.6, 0.3, 0.1])
         shift = rng.choice(len(SHIFT_START_H), n, p=SHIFT_WEIGHTS)
         off = rng.integers(0, 7, n)
+        for skill in (voice, ~voice):
+            self._cover_every_shift(np.flatnonzero(skill & active), shift, off)
         hired_day = self.start_daynum - rng.integers(60, 2000, n)
         left_day = np.where(active, NULL, self.start_daynum - rng.integers(1, 50, n))
         first_updated = self.start_epoch - rng.integers(2 * DAY_S, 40 * DAY_S, n)
         names = np.char.add(np.char.add(rng.choice(FIRST, n), " "), rng.choice(LAST, n))
         return Roster(n, active, voice, team, site, shift, off, hired_day, left_day, first_updated, names, team_names)
+
+    @staticmethod
+    def _cover_every_shift(group: np.ndarray, shift: np.ndarray, off: np.ndarray) -> None:
+        """Move agents of `group` from the fullest template until each template has MIN_PER_SHIFT
+        (fewer in a small group), then stagger the weekly days off of each template's agents
+        (offsets 0, 3, 6, ...: two agents of a template are never off on the same two days)."""
+        templates = len(SHIFT_START_H)
+        if len(group) < templates:
+            return
+        need = np.minimum(MIN_PER_SHIFT, len(group) // templates)
+        for template in range(templates):
+            while (shift[group] == template).sum() < need[template]:
+                donor = int(np.argmax(np.bincount(shift[group], minlength=templates) - need))
+                shift[group[shift[group] == donor][0]] = template
+        for template in range(templates):
+            members = group[shift[group] == template]
+            off[members] = (np.arange(len(members)) * 3) % 7
 
     # -- customers
     def _make_customers(self) -> None:
@@ -168,7 +191,8 @@ class World:
         return out
 
     def on_duty(self, d: int, voice: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Agents on duty per local hour of day d: (flat agent array, offsets[24], counts[24])."""
+        """Agents on duty per local hour of day d (on shift at the hour's middle, so that shifts starting
+        or ending on the half hour hand over without a gap): (flat agent array, offsets[24], counts[24])."""
         lists = []
         for dd in (d - 1, d):
             a, s, e, att = self.shifts(dd)
@@ -178,7 +202,8 @@ class World:
         s = np.concatenate([x[1] for x in lists])
         e = np.concatenate([x[2] for x in lists])
         hs = self.day_start(d) + np.arange(24) * HOUR_S
-        cover = (s[None, :] <= hs[:, None]) & (e[None, :] >= hs[:, None] + HOUR_S)  # on duty the whole hour [24, n]
+        mid = hs[:, None] + HOUR_S // 2
+        cover = (s[None, :] <= mid) & (e[None, :] >= mid)  # on duty at the middle of the hour [24, n]
         counts = cover.sum(axis=1)
         flat = np.concatenate([a[cover[h]] for h in range(24)]) if len(a) else np.zeros(0, dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])

@@ -2,7 +2,9 @@
     the KPI catalogue (macros/kpis/kpi_catalogue.sql) is compared with its
     target in the `kpi_targets` seed. `volume` is the KPI's denominator; a
     KPI whose volume is below var `alert_min_volume`, or that is null, never
-    raises an alert. A seed metric that is not a KPI column of its scope's
+    raises an alert. Nor does a partial day: one whose end (the next local
+    midnight) is after the latest contact in the loaded data, because the
+    export stopped during it. A seed metric that is not a KPI column of its scope's
     fact yields no alert (the seed's accepted_values test lists the KPIs). -#}
 {%- set scopes = kpi_alert_scopes() %}
 {%- set kpi_names = kpi_alert_names() %}
@@ -17,6 +19,16 @@ with
 {% endfor -%}
 kpi_targets as (
     select * from {{ ref('kpi_targets') }}
+),
+
+contacts as (
+    select * from {{ ref('fct_contacts') }}
+),
+
+data_horizon as (
+    -- the latest contact start in the loaded data: a day ending after it is partial
+    select max(started_at) as last_event_at
+    from contacts
 ),
 
 kpi_daily as (
@@ -61,6 +73,8 @@ kpi_values as (
     from kpi_daily
     inner join kpi_targets
         on kpi_daily.scope = kpi_targets.scope
+    cross join data_horizon
+    where {{ reporting_midnight_utc(dbt.dateadd('day', 1, 'kpi_daily.activity_date')) }} <= data_horizon.last_event_at
 ),
 
 breaches as (
