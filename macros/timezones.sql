@@ -35,3 +35,12 @@
 {% macro reporting_midnight_utc(date_expr) -%}
     {{ wall_time_to_utc('cast(' ~ date_expr ~ ' as timestamp)', var('reporting_timezone')) }}
 {%- endmacro %}
+
+{#- A wall-clock timestamp in the zone named by a column or expression
+    (`tz_expr`, e.g. a site's timezone) -> naive UTC. -#}
+{% macro wall_time_in_zone_to_utc(expr, tz_expr) -%}
+    {{ return(adapter.dispatch('wall_time_in_zone_to_utc', 'contact_center')(expr, tz_expr)) }}
+{%- endmacro %}
+{% macro duckdb__wall_time_in_zone_to_utc(expr, tz_expr) -%}
+    timezone('UTC', timezone({{ tz_expr }}, cast({{ expr }} as timestamp)))
+{%- endmacro %}

@@ -8,7 +8,7 @@
 {#- name -> (kind, minimum). kinds: int (a whole number >= minimum),
     timezone (an IANA name the engine knows), digits, date (YYYY-MM-DD),
     choice (one of the whole numbers listed), fraction (a number strictly
-    between 0 and 1). -#}
+    between 0 and 1), country (two capital letters, ISO 3166). -#}
 {% macro settings_rules() %}
     {{ return({
         'reporting_timezone': ('timezone', none),
@@ -26,6 +26,7 @@
         'alert_min_volume': ('int', 0),
         'interval_minutes': ('choice', [15, 30, 60]),
         'service_level_target': ('fraction', none),
+        'holiday_country': ('country', none),
         'valid_from_date': ('date', none),
         'valid_to_date': ('date', none),
         'max_duration_s': ('int', 1),
@@ -57,6 +58,10 @@
         {% elif kind == 'fraction' %}
             {% if value is boolean or not modules.re.fullmatch('0?[.][0-9]+', text) or (text | float) <= 0 %}
                 {% do problems.append("var " ~ name ~ " = " ~ text ~ " is not a number strictly between 0 and 1 (e.g. 0.8)") %}
+            {% endif %}
+        {% elif kind == 'country' %}
+            {% if not modules.re.fullmatch('[A-Z]{2}', text) %}
+                {% do problems.append("var " ~ name ~ " = " ~ text ~ " is not a two-letter country code (e.g. CN, PH, DE)") %}
             {% endif %}
         {% elif kind == 'digits' %}
             {% if not text.isdigit() %}

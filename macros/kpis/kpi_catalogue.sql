@@ -239,6 +239,38 @@ agent_day:
     range: [0, 1]
     better: lower
     definition: 'Share of solved tickets that had been reopened: tickets_solved_reopened / tickets_solved (a ticket counts on the reporting day of its last solved_at). Null when no ticket was solved.'
+  - measure: resolution_sla_tickets
+    family: contacts
+    type: bigint
+    description: Of tickets_solved, those whose SLA policy (seeds/sla_policies.csv, the one in force at creation) sets a resolution target.
+  - measure: resolution_sla_met
+    family: contacts
+    type: bigint
+    description: Of resolution_sla_tickets, those solved within the target, in calendar or business seconds as the policy says (int_ticket_sla).
+  - kpi: resolution_sla_rate
+    label: Resolution SLA met
+    numerator: resolution_sla_met
+    denominator: resolution_sla_tickets
+    unit: ratio
+    range: [0, 1]
+    better: higher
+    definition: 'Share of solved tickets resolved within their SLA: resolution_sla_met / resolution_sla_tickets (credited to the assignee on the reporting day of solved_at; business time counts only the site''s opening hours, holidays excluded). Null when no solved ticket had a target.'
+  - measure: first_response_sla_contacts
+    family: contacts
+    type: bigint
+    description: Owned contacts with a first response (a call's answer wait, a chat's first response) and a first-response target in their SLA policy.
+  - measure: first_response_sla_met
+    family: contacts
+    type: bigint
+    description: Of first_response_sla_contacts, those answered within the target, in calendar or business seconds as the policy says (int_contact_sla).
+  - kpi: first_response_sla_rate
+    label: First-response SLA met
+    numerator: first_response_sla_met
+    denominator: first_response_sla_contacts
+    unit: ratio
+    range: [0, 1]
+    better: higher
+    definition: 'Share of owned contacts answered within their first-response SLA: first_response_sla_met / first_response_sla_contacts (the contact''s start day; a reply after hours counts only the business seconds before it). Null when no contact had a target.'
   - measure: csat_responses
     family: surveys
     type: bigint

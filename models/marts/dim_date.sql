@@ -17,7 +17,10 @@ days as (
 ),
 
 holidays as (
-    select * from {{ ref('china_public_holidays') }}
+    -- the reporting calendar's country (var holiday_country); sites with
+    -- their own country's holidays: business_hours, int_business_windows
+    select * from {{ ref('public_holidays') }}
+    where country_code = '{{ var("holiday_country") }}'
 ),
 
 calendar as (

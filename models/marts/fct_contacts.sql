@@ -17,6 +17,10 @@ surveys as (
     select * from {{ ref('int_surveys_attributed') }}
 ),
 
+contact_sla as (
+    select * from {{ ref('int_contact_sla') }}
+),
+
 counting_scores as (
     select
         contact_id,
@@ -58,12 +62,17 @@ final as (
         case
             when contacts.is_handled and contacts.customer_id is not null
                 then coalesce(contact_flags.is_repeat, false)
-        end as is_repeat
+        end as is_repeat,
+        cast(contact_sla.first_response_target_s as double) as first_response_target_s,
+        cast(contact_sla.business_response_s as double) as business_first_response_s,
+        contact_sla.is_first_response_sla_met
     from contacts
     left join contact_flags
         on contacts.contact_id = contact_flags.contact_id
     left join counting_scores
         on contacts.contact_id = counting_scores.contact_id
+    left join contact_sla
+        on contacts.contact_id = contact_sla.contact_id
 )
 
 select * from final
