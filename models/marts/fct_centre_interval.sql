@@ -139,11 +139,11 @@ final as (
         cast(loads.interval_start_utc as timestamp) as interval_start_utc,
         cast({{ add_seconds('loads.interval_start_utc', interval_s) }} as timestamp) as interval_end_utc,
         {%- for entry in kpi_entries('queue_day') if entry.get('column', true) %}
-            {%- if entry.get('measure') %}
+        {%- if entry.get('measure') %}
         cast(loads.{{ entry['measure'] }} as {{ entry['type'] }}) as {{ entry['measure'] }},
-            {%- else %}
+        {%- else %}
         {{ kpi_ratio_sql(entry) }} as {{ entry['kpi'] }},
-            {%- endif %}
+        {%- endif %}
         {%- endfor %}
         cast(loads.logged_in_s as double) as logged_in_s,
         cast(loads.available_s as double) as available_s,

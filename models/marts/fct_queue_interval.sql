@@ -33,14 +33,21 @@ inbound_legs as (
     where direction = 'inbound'
 ),
 
+transferred_contacts as (
+    select
+        queue,
+        {{ interval_start_utc('started_at') }} as interval_start_utc
+    from call_contacts
+    where answered_legs > 1
+),
+
 transferred as (
     select
         queue,
-        {{ interval_start_utc('started_at') }} as interval_start_utc,
+        interval_start_utc,
         count(*) as transferred_contacts
-    from call_contacts
-    where answered_legs > 1
-    group by 1, 2
+    from transferred_contacts
+    group by queue, interval_start_utc
 ),
 
 sums as (

@@ -34,10 +34,9 @@ tickets_dated as (
                 then cast({{ reporting_date('tickets.solved_at') }} as date)
         end as solved_date,
         -- first day whose end is at least 1, 3, 7 days after created_at
-        {%- for days in [1, 3, 7] %}
-        cast({{ reporting_date(add_seconds('tickets.created_at', (days * 86400) ~ ' - 0.000001')) }} as date)
-            as aged_{{ days }}d_date{{ ',' if not loop.last }}
-        {%- endfor %}
+        cast({{ reporting_date(add_seconds('tickets.created_at', '86400 - 0.000001')) }} as date) as aged_1d_date,
+        cast({{ reporting_date(add_seconds('tickets.created_at', '259200 - 0.000001')) }} as date) as aged_3d_date,
+        cast({{ reporting_date(add_seconds('tickets.created_at', '604800 - 0.000001')) }} as date) as aged_7d_date
     from tickets
     left join agents
         on tickets.assignee_agent_id = agents.agent_id
@@ -52,37 +51,98 @@ as_of as (
 states as (
     -- the days [from_date, to_date) a ticket spends open and in each age bucket
     -- (to_date null: still there at the end of the data)
-    select ticket_id, team, channel, priority, 'open' as state, created_date as from_date, solved_date as to_date
+    select
+        ticket_id,
+        team,
+        channel,
+        priority,
+        'open' as state,
+        created_date as from_date,
+        solved_date as to_date
     from tickets_dated
     union all
-    select ticket_id, team, channel, priority, 'age_lt_1d', created_date, least(solved_date, aged_1d_date)
+    select
+        ticket_id,
+        team,
+        channel,
+        priority,
+        'age_lt_1d' as state,
+        created_date as from_date,
+        least(solved_date, aged_1d_date) as to_date
     from tickets_dated
     union all
-    select ticket_id, team, channel, priority, 'age_1_3d', aged_1d_date, least(solved_date, aged_3d_date)
+    select
+        ticket_id,
+        team,
+        channel,
+        priority,
+        'age_1_3d' as state,
+        aged_1d_date as from_date,
+        least(solved_date, aged_3d_date) as to_date
     from tickets_dated
     union all
-    select ticket_id, team, channel, priority, 'age_3_7d', aged_3d_date, least(solved_date, aged_7d_date)
+    select
+        ticket_id,
+        team,
+        channel,
+        priority,
+        'age_3_7d' as state,
+        aged_3d_date as from_date,
+        least(solved_date, aged_7d_date) as to_date
     from tickets_dated
     union all
-    select ticket_id, team, channel, priority, 'age_gt_7d', aged_7d_date, solved_date
+    select
+        ticket_id,
+        team,
+        channel,
+        priority,
+        'age_gt_7d' as state,
+        aged_7d_date as from_date,
+        solved_date as to_date
     from tickets_dated
 ),
 
 events as (
-    select team, channel, priority, state, from_date as event_date, 1 as delta
+    select
+        team,
+        channel,
+        priority,
+        state,
+        from_date as event_date,
+        1 as delta
     from states
     where to_date is null or from_date < to_date
     union all
-    select team, channel, priority, state, to_date as event_date, -1 as delta
+    select
+        team,
+        channel,
+        priority,
+        state,
+        to_date as event_date,
+        -1 as delta
     from states
     where to_date is not null and from_date < to_date
 ),
 
 flows as (
-    select team, channel, priority, created_date as event_date, 1 as created, 0 as solved, 0 as solved_reopened
+    select
+        team,
+        channel,
+        priority,
+        created_date as event_date,
+        1 as created,
+        0 as solved,
+        0 as solved_reopened
     from tickets_dated
     union all
-    select team, channel, priority, solved_date, 0, 1, case when reopen_count > 0 then 1 else 0 end
+    select
+        team,
+        channel,
+        priority,
+        solved_date as event_date,
+        0 as created,
+        1 as solved,
+        case when reopen_count > 0 then 1 else 0 end as solved_reopened
     from tickets_dated
     where solved_date is not null
 ),
@@ -106,7 +166,19 @@ daily_changes as (
 
     union all
 
-    select team, channel, priority, event_date, 0, 0, 0, 0, 0, sum(created), sum(solved), sum(solved_reopened)
+    select
+        team,
+        channel,
+        priority,
+        event_date,
+        0 as open_change,
+        0 as lt_1d_change,
+        0 as d1_3_change,
+        0 as d3_7_change,
+        0 as gt_7d_change,
+        sum(created) as created,
+        sum(solved) as solved,
+        sum(solved_reopened) as solved_reopened
     from flows
     group by team, channel, priority, event_date
 ),
@@ -166,15 +238,31 @@ running as (
         created,
         solved,
         solved_reopened,
-        {%- for column, change in [('open_at_end', 'open_change'), ('open_lt_1d', 'lt_1d_change'),
-                                   ('open_1_3d', 'd1_3_change'), ('open_3_7d', 'd3_7_change'),
-                                   ('open_gt_7d', 'gt_7d_change')] %}
-        sum({{ change }}) over (
+        sum(open_change) over (
             partition by team, channel, priority
             order by activity_date
             rows between unbounded preceding and current row
-        ) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        ) as open_at_end,
+        sum(lt_1d_change) over (
+            partition by team, channel, priority
+            order by activity_date
+            rows between unbounded preceding and current row
+        ) as open_lt_1d,
+        sum(d1_3_change) over (
+            partition by team, channel, priority
+            order by activity_date
+            rows between unbounded preceding and current row
+        ) as open_1_3d,
+        sum(d3_7_change) over (
+            partition by team, channel, priority
+            order by activity_date
+            rows between unbounded preceding and current row
+        ) as open_3_7d,
+        sum(gt_7d_change) over (
+            partition by team, channel, priority
+            order by activity_date
+            rows between unbounded preceding and current row
+        ) as open_gt_7d
     from group_days
 ),
 

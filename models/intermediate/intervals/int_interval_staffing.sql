@@ -21,7 +21,7 @@ states_gridded as (
     from agent_states
     where
         ended_at > started_at
-        and state <> 'offline'
+        and state != 'offline'
 ),
 
 states_spanned as (
@@ -36,18 +36,15 @@ states_spanned as (
 
 interval_pieces as (
     -- one piece per interval the state touches
+    {%- set piece_start = add_seconds('states_spanned.first_interval_start_utc',
+                                      'interval_series.n * ' ~ interval_seconds()) %}
+    {%- set piece_end = add_seconds('states_spanned.first_interval_start_utc',
+                                    '(interval_series.n + 1) * ' ~ interval_seconds()) %}
     select
         states_spanned.state,
-        {{ add_seconds('states_spanned.first_interval_start_utc', 'interval_series.n * ' ~ interval_seconds()) }}
-            as interval_start_utc,
-        greatest(
-            states_spanned.started_at,
-            {{ add_seconds('states_spanned.first_interval_start_utc', 'interval_series.n * ' ~ interval_seconds()) }}
-        ) as piece_started_at,
-        least(
-            states_spanned.ended_at,
-            {{ add_seconds('states_spanned.first_interval_start_utc', '(interval_series.n + 1) * ' ~ interval_seconds()) }}
-        ) as piece_ended_at
+        {{ piece_start }} as interval_start_utc,
+        greatest(states_spanned.started_at, {{ piece_start }}) as piece_started_at,
+        least(states_spanned.ended_at, {{ piece_end }}) as piece_ended_at
     from states_spanned
     cross join {{ integer_series('0', 'states_spanned.intervals_touched - 1') }} as interval_series
 ),
@@ -56,16 +53,25 @@ interval_seconds as (
     select
         interval_start_utc,
         sum(
-            case when state in ('available', 'on_contact', 'acw', 'break')
-                then {{ seconds_between('piece_started_at', 'piece_ended_at') }} else 0 end
+            case
+                when state in ('available', 'on_contact', 'acw', 'break')
+                    then {{ seconds_between('piece_started_at', 'piece_ended_at') }}
+                else 0
+            end
         ) as logged_in_s,
         sum(
-            case when state = 'available'
-                then {{ seconds_between('piece_started_at', 'piece_ended_at') }} else 0 end
+            case
+                when state = 'available'
+                    then {{ seconds_between('piece_started_at', 'piece_ended_at') }}
+                else 0
+            end
         ) as available_s,
         sum(
-            case when state in ('available', 'on_contact', 'acw')
-                then {{ seconds_between('piece_started_at', 'piece_ended_at') }} else 0 end
+            case
+                when state in ('available', 'on_contact', 'acw')
+                    then {{ seconds_between('piece_started_at', 'piece_ended_at') }}
+                else 0
+            end
         ) as productive_s
     from interval_pieces
     where piece_ended_at > piece_started_at

@@ -6,6 +6,7 @@
     window and never its wall-clock length. -#}
 {%- set first_date = "cast('" ~ var('valid_from_date') ~ "' as date)" -%}
 {%- set last_date = "cast('" ~ var('valid_to_date') ~ "' as date)" -%}
+{%- set local_day = "cast(calendar.local_date as " ~ dbt.type_string() ~ ")" -%}
 
 with
 
@@ -19,8 +20,8 @@ public_holidays as (
 
 calendar as (
     select
-        date_day as local_date,
-        cast(extract(isodow from date_day) as integer) as iso_weekday
+        day_series.date_day as local_date,
+        cast(extract(isodow from day_series.date_day) as integer) as iso_weekday
     from (select 1 as one) as anchor
     cross join {{ date_series(dbt.dateadd('day', -1, first_date), dbt.dateadd('day', 1, last_date)) }} as day_series
 ),
@@ -30,10 +31,14 @@ open_days as (
         business_hours.site,
         business_hours.timezone,
         calendar.local_date,
-        cast({{ dbt.concat(["cast(calendar.local_date as " ~ dbt.type_string() ~ ")", "' '", "business_hours.opens_at"]) }}
-            as timestamp) as opens_local,
-        cast({{ dbt.concat(["cast(calendar.local_date as " ~ dbt.type_string() ~ ")", "' '", "business_hours.closes_at"]) }}
-            as timestamp) as closes_local
+        cast(
+            {{ dbt.concat([local_day, "' '", "business_hours.opens_at"]) }}
+            as timestamp
+        ) as opens_local,
+        cast(
+            {{ dbt.concat([local_day, "' '", "business_hours.closes_at"]) }}
+            as timestamp
+        ) as closes_local
     from business_hours
     inner join calendar
         on business_hours.iso_weekday = calendar.iso_weekday
