@@ -20,10 +20,6 @@ agents as (
     where is_current
 ),
 
-sla_policies as (
-    select * from {{ ref('sla_policies') }}
-),
-
 business_sites as (
     select distinct site from {{ ref('business_hours') }}
 ),
@@ -47,26 +43,14 @@ responded as (
     where coalesce(contacts.first_response_s, contacts.wait_s) is not null
 ),
 
-policies_ranked as (
-    select
-        responded.contact_id,
-        sla_policies.first_response_target_s,
-        sla_policies.hours,
-        row_number() over (
-            partition by responded.contact_id
-            order by sla_policies.valid_from desc
-        ) as policy_rank
-    from responded
-    inner join sla_policies
-        on
-            responded.priority = sla_policies.priority
-            and responded.sla_channel = sla_policies.channel
-            and sla_policies.valid_from <= responded.activity_date
-),
-
 policies as (
-    select * from policies_ranked
-    where policy_rank = 1 and first_response_target_s is not null
+    select * from (
+        {{ sla_policy_in_force(
+            'responded', 'contact_id', 'responded.priority', 'responded.sla_channel',
+            'responded.activity_date', 'first_response_target_s'
+        ) }}
+    ) as in_force
+    where first_response_target_s is not null
 ),
 
 spans as (

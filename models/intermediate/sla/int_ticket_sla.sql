@@ -17,10 +17,6 @@ agents as (
     where is_current
 ),
 
-sla_policies as (
-    select * from {{ ref('sla_policies') }}
-),
-
 business_sites as (
     select distinct site from {{ ref('business_hours') }}
 ),
@@ -49,26 +45,11 @@ tickets_sited as (
         on agents.site = business_sites.site
 ),
 
-policies_ranked as (
-    select
-        tickets_sited.ticket_id,
-        sla_policies.resolution_target_s,
-        sla_policies.hours,
-        row_number() over (
-            partition by tickets_sited.ticket_id
-            order by sla_policies.valid_from desc
-        ) as policy_rank
-    from tickets_sited
-    inner join sla_policies
-        on
-            tickets_sited.priority = sla_policies.priority
-            and tickets_sited.channel = sla_policies.channel
-            and sla_policies.valid_from <= tickets_sited.created_date
-),
-
 policies as (
-    select * from policies_ranked
-    where policy_rank = 1
+    {{ sla_policy_in_force(
+        'tickets_sited', 'ticket_id', 'tickets_sited.priority', 'tickets_sited.channel',
+        'tickets_sited.created_date', 'resolution_target_s'
+    ) }}
 ),
 
 spans as (
