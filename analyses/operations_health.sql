@@ -36,16 +36,24 @@ sl_target as (
     where metric = 'service_level' and scope = 'queue'
 ),
 
-queue_months as (
+queue_days as (
     select
         cast({{ dbt.date_trunc('month', 'queue_daily.activity_date') }} as date) as month,
-        count(*) as queue_days,
-        count(case when queue_daily.service_level >= sl_target.threshold then 1 end) as queue_days_meeting_sl,
-        median(queue_daily.abandonment_rate) as median_abandonment_rate
+        queue_daily.service_level >= sl_target.threshold as meets_sl,
+        queue_daily.abandonment_rate
     from queue_daily
     cross join sl_target
     where queue_daily.service_level is not null
-    group by 1
+),
+
+queue_months as (
+    select
+        month,
+        count(*) as queue_days,
+        count(case when meets_sl then 1 end) as queue_days_meeting_sl,
+        median(abandonment_rate) as median_abandonment_rate
+    from queue_days
+    group by month
 ),
 
 agent_alert_days as (
@@ -56,28 +64,42 @@ agent_alert_days as (
     where scope = 'agent'
 ),
 
-agent_months as (
+agent_days as (
     select
         cast({{ dbt.date_trunc('month', 'agent_daily.activity_date') }} as date) as month,
-        count(*) as agent_days,
-        count(agent_alert_days.agent_id) as agent_days_with_alert
+        agent_alert_days.agent_id is not null as has_alert
     from agent_daily
     left join agent_alert_days
         on
             agent_daily.agent_id = agent_alert_days.agent_id
             and agent_daily.activity_date = agent_alert_days.activity_date
     where agent_daily.contacts_owned > 0 or agent_daily.scheduled_s > 0
-    group by 1
+),
+
+agent_months as (
+    select
+        month,
+        count(*) as agent_days,
+        count(case when has_alert then 1 end) as agent_days_with_alert
+    from agent_days
+    group by month
+),
+
+intervals as (
+    select
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month,
+        staffing_gap < 0 as is_understaffed
+    from centre_interval
+    where offered > 0
 ),
 
 interval_months as (
     select
-        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month,
+        month,
         count(*) as intervals,
-        count(case when staffing_gap < 0 then 1 end) as intervals_understaffed
-    from centre_interval
-    where offered > 0
-    group by 1
+        count(case when is_understaffed then 1 end) as intervals_understaffed
+    from intervals
+    group by month
 ),
 
 final as (

@@ -20,6 +20,7 @@ import pytest
 from ccw.checks.gx_gate import run_gate
 from ccw.checks.suite import AGENT_KPI_RANGES, AGENT_MEASURES
 from ccw.paths import PROJECT_ROOT
+from ccw.warehouse import catalogue
 
 TZ = "Asia/Shanghai"
 
@@ -83,17 +84,21 @@ def build_synthetic_warehouse(path: Path) -> Path:
         where f.agent_id = x.agent_id and f.activity_date = x.activity_date
         """
     )
+    # every queue-day column of the KPI catalogue: all legs answered within SL, 100 s waited, the rest 0
+    cat = catalogue.load()
+    given = {"offered": "count(*)", "answered": "count(*)", "answered_within_sl": "count(*)",
+             "answer_wait_s_sum": "100", "handle_s_sum": "count(*) * 300.0"}
+    measures = ", ".join(f"{given.get(m.name, '0')} as {m.name}" for m in cat.measures("queue_day"))
+    kpis = ", ".join(f"{k.sql} as {k.name}" for k in cat.kpis("queue_day", columns_only=True))
     con.execute(
-        """
+        f"""
         create table marts.fct_queue_daily as
-        select queue, activity_date, count(*) as offered, count(*) as answered, count(*) as answered_within_sl,
-            0 as abandoned, 0 as short_abandons, 100 as answer_wait_s_sum,
-            1.0 as service_level, 0.0 as abandonment_rate, 5.0 as asa_s,
-            0.0 as hold_s_sum, 0 as held_calls, 0.0 as hold_rate, null::double as avg_hold_s,
-            0 as transfers_out, 0.0 as transfer_rate, 0 as transferred_contacts
-        from intermediate.int_call_legs_assembled
-        where direction = 'inbound'
-        group by all
+        select *, {kpis} from (
+            select queue, activity_date, {measures}
+            from intermediate.int_call_legs_assembled
+            where direction = 'inbound'
+            group by all
+        )
         """
     )
     con.execute(

@@ -57,6 +57,8 @@ AGENT_PARTS = [
 # Name patterns applied to every numeric column present in a checked table.
 RATE_SUFFIXES = ("_rate", "_pct")
 RATE_NAMES = ("service_level",)
+# durations that are signed by definition (a margin that goes negative once a target is breached)
+SIGNED_NAMES = ("resolution_time_to_breach_s",)
 NON_NEGATIVE_SUFFIXES = ("_s", "_s_sum", "_sum", "_count", "_seconds")
 
 
@@ -188,6 +190,8 @@ def table_specs() -> list[TableSpec]:
 def pattern_rules(column: str) -> tuple[str, tuple[float | None, float | None]] | None:
     """The rule a column name implies, for numeric columns: ('rate', (0, 1)) or
     ('non_negative', (0, None)); None when the name implies nothing."""
+    if column in SIGNED_NAMES:
+        return None
     if column in RATE_NAMES or column.endswith(RATE_SUFFIXES):
         return "rate", (0, 1)
     if column.endswith(NON_NEGATIVE_SUFFIXES) or column.startswith(("n_", "num_")):
