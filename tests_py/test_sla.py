@@ -71,7 +71,7 @@ def _reporting_date(ts: datetime) -> date:
     return ts.replace(tzinfo=UTC).astimezone(REPORTING).date()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def expected(project_root: Path, demo_con):
     seeds = project_root / "seeds"
     cal = Calendar(seeds)
