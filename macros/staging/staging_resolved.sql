@@ -7,6 +7,10 @@
       staging_version.sql   which version of a record wins, and the row's
                             outcome (reason, validity, pending, impact date)
 
+    Rows stay narrow: the raw record's JSON text is read back from the
+    parsed layer for rejected rows only (the rows stg_rejected_rows shows);
+    every other rule works on the typed columns and the record's md5.
+
     Incremental by `scope_key` (the entity's natural id): a run re-decides
     every key that has a row in the new files, plus every key still
     "pending" (rejected for a reference that may arrive later, or holding a
@@ -53,14 +57,15 @@
 {%- endfor -%}
 with
 {{ staging_resolve_scope(parsed, links) }}
-{{ staging_dedupe(entity_name) }}
+{{ staging_dedupe(entity_name, parsed) }}
 {{ staging_validate(references, self_reference, links) }}
 {{ staging_version(entity_name, versioning) }}
-{{ staging_decide(entity_name, references, self_reference, links, impact_date, extra_columns) }}
+{{ staging_decide(entity_name, parsed, references, self_reference, links, impact_date, extra_columns) }}
 {%- endmacro %}
 
-{#- The rows a run re-decides (`parsed`: every row of a key in scope) and,
-    on an incremental run, the outcome they had before (`previous`). -#}
+{#- The keys a run re-decides (`scope`: every parsed row of such a key is
+    read again, staging_in_scope) and, on an incremental run, the outcome
+    they had before (`previous`). A full build has no `scope`: every row. -#}
 {% macro staging_resolve_scope(parsed, links) -%}
 {%- if is_incremental() %}
 
@@ -85,10 +90,11 @@ previous as (
     where scope_key in (select scope_key from scope)
 ),
 {%- endif %}
-parsed as (
-    select * from {{ parsed }}
+{%- endmacro %}
+
+{#- `where` clause of the parsed rows a run re-decides (none on a full build). -#}
+{% macro staging_in_scope(column='scope_key') -%}
     {%- if is_incremental() %}
-    where scope_key in (select scope_key from scope)
+    where {{ column }} in (select scope_key from scope)
     {%- endif %}
-),
 {%- endmacro %}

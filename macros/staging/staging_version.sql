@@ -4,60 +4,51 @@
 {% macro staging_version(entity_name, versioning) -%}
 {%- set spec = raw_entity(entity_name) %}
 {%- set group_key = ['scope_key'] if versioning == 'latest' else spec['key'] %}
+{%- set partition = 'partition by ' ~ group_key | join(', ') %}
 {%- if versioning == 'latest' %}
 
 latest as (
-    -- rule 3: the latest updated_at wins ...
+    -- rule 3: the latest updated_at of the record's valid rows wins ...
     select
-        scope_key,
-        max(updated_at) as latest_updated_at
+        *,
+        max(case when reason_code is null then updated_at end) over ({{ partition }}) as latest_updated_at
     from linked
-    where reason_code is null
-    group by scope_key
 ),
 {%- endif %}
 
-winners as (
-    -- rule 3: {{ {'latest': '... and among versions tied on it', 'history': 'versions tied on the record key', 'event': 'rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
-    select
-        {%- for k in group_key %}
-        linked.{{ k }},
-        {%- endfor %}
-        min(linked.raw_record_md5) as winner_md5
-    from linked
-    {%- if versioning == 'latest' %}
-    inner join latest
-        on
-            linked.scope_key = latest.scope_key
-            and linked.updated_at = latest.latest_updated_at
-    {%- endif %}
-    where linked.reason_code is null
-    group by
-        {%- for k in group_key %}
-        linked.{{ k }}{{ ',' if not loop.last }}
-        {%- endfor %}
-),
-
 versioned as (
+    -- rule 3: {{ {'latest': '... and among valid versions tied on it', 'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
+    -- (a window over the record's rows: no second pass over them)
     select
-        linked.*,
-        coalesce(linked.reason_code is null and linked.raw_record_md5 != winners.winner_md5, false)
-            as is_superseded
-    from linked
-    left join winners
-        on
-            {% for k in group_key %}linked.{{ k }} = winners.{{ k }}{{ '\n            and ' if not loop.last }}{% endfor %}
+        *,
+        coalesce(
+            reason_code is null
+            and raw_record_md5 != min(
+                case
+                    when reason_code is null
+                    {%- if versioning == 'latest' %} and updated_at = latest_updated_at{% endif %}
+                        then raw_record_md5
+                end
+            ) over ({{ partition }}),
+            false
+        ) as is_superseded
+    from {{ 'latest' if versioning == 'latest' else 'linked' }}
 ),
 {%- endmacro %}
 
 {#- The resolved row: contract columns (links replaced by their resolved
     value), outcome flags and `changed_in` (this invocation, when the row is
-    new or its outcome changed). -#}
-{% macro staging_decide(entity_name, references, self_reference, links, impact_date, extra_columns) -%}
+    new or its outcome changed). The raw record's JSON text is read back
+    from the parsed layer for rejected rows only (null on every other row). -#}
+{% macro staging_decide(entity_name, parsed, references, self_reference, links, impact_date, extra_columns) -%}
 {%- set pending_reasons = references | map(attribute='reason') | list
     + ([self_reference['reason']] if self_reference else []) -%}
 {%- set link_replace = {} -%}
 {%- for l in links -%}{%- do link_replace.update({l['column']: '_link_' ~ loop.index}) -%}{%- endfor %}
+{%- set leading = contract_column_names(entity_name) + extra_columns | map(attribute=1) | list
+    + ['source_file', 'record_key', 'scope_key'] %}
+{%- set trailing = ['raw_record_md5', 'duplicate_copies', 'reason_code', 'is_valid', 'is_superseded', 'is_clean',
+                    'is_pending', 'impact_date'] %}
 decided as (
     select
         {{ contract_column_list(entity_name, replace=link_replace) }},
@@ -67,7 +58,6 @@ decided as (
         source_file,
         record_key,
         scope_key,
-        case when reason_code is not null then raw_record end as raw_record,
         raw_record_md5,
         duplicate_copies,
         reason_code,
@@ -87,9 +77,25 @@ decided as (
     from versioned
 ),
 
+rejected_records as (
+    -- the raw text of the rejected rows (copies share it: any one will do)
+    select
+        raw_record_md5,
+        min(raw_record) as raw_record
+    from {{ parsed }}
+    where raw_record_md5 in (select d.raw_record_md5 from decided as d where d.reason_code is not null)
+    group by raw_record_md5
+),
+
 final as (
     select
-        decided.*,
+        {%- for c in leading %}
+        decided.{{ c }},
+        {%- endfor %}
+        rejected_records.raw_record,
+        {%- for c in trailing %}
+        decided.{{ c }},
+        {%- endfor %}
         {%- if is_incremental() %}
         case
             when previous.raw_record_md5 is null then '{{ invocation_id }}'
@@ -104,6 +110,10 @@ final as (
         '{{ invocation_id }}' as changed_in
         {%- endif %}
     from decided
+    left join rejected_records
+        on
+            decided.reason_code is not null
+            and decided.raw_record_md5 = rejected_records.raw_record_md5
     {%- if is_incremental() %}
     left join previous
         on decided.raw_record_md5 = previous.raw_record_md5
