@@ -17,10 +17,12 @@ messages as (
 ),
 
 messages_ordered as (
+    -- pass 1 over the customer-channel order: the previous event, the row number
     select
         *,
         lag(sent_at) over customer_channel_order as previous_sent_at,
-        lag(event) over customer_channel_order as previous_event
+        lag(event) over customer_channel_order as previous_event,
+        row_number() over customer_channel_order as channel_seq
     from messages
     window customer_channel_order as (
         partition by customer_id, channel
@@ -41,32 +43,24 @@ session_starts_flagged as (
     from messages_ordered
 ),
 
-sessions_numbered as (
-    select
-        *,
-        sum(case when is_conversation_start then 1 else 0 end) over (
-            partition by customer_id, channel
-            order by sent_at, message_id
-            rows between unbounded preceding and current row
-        ) as session_number
-    from session_starts_flagged
-),
-
 first_messages as (
+    -- pass 2, the same order (one sort serves both passes): each event
+    -- carries its conversation's start (the latest start at or before it):
+    -- its first message, start time and position
     select
         *,
-        first_value(message_id) over (
-            partition by customer_id, channel, session_number
-            order by sent_at, message_id
-        ) as first_message_id,
-        min(sent_at) over (
-            partition by customer_id, channel, session_number
-        ) as conversation_started_at,
-        row_number() over (
-            partition by customer_id, channel, session_number
-            order by sent_at, message_id
-        ) as event_seq
-    from sessions_numbered
+        {{ last_value_ignoring_nulls('case when is_conversation_start then message_id end') }}
+            over customer_channel_so_far as first_message_id,
+        {{ last_value_ignoring_nulls('case when is_conversation_start then sent_at end') }}
+            over customer_channel_so_far as conversation_started_at,
+        channel_seq + 1 - max(case when is_conversation_start then channel_seq end)
+            over customer_channel_so_far as event_seq
+    from session_starts_flagged
+    window customer_channel_so_far as (
+        partition by customer_id, channel
+        order by sent_at, message_id
+        rows between unbounded preceding and current row
+    )
 ),
 
 final as (
