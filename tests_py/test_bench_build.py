@@ -134,7 +134,7 @@ def test_report_ratios_and_dbt_profile(tmp_path: Path) -> None:
            "handwritten_s": 10.0, "full_s": 12.0, "incremental_s": 1.0, "full_peak_rss": 5 * 10**9,
            "dbt_profile": prof, "handwritten_statements": [["create events", 3.0]]}
     rows = compute_ratios(fig)
-    assert rows[0][1:] == ("1.20x", "<= 1.3x", "met")
+    assert rows[0][1:] == ("1.20x", "<= 1.5x", "met")
     assert rows[1][3] == "MISSED" and rows[2][1] == "8.3 %" and rows[2][3] == "MISSED"
     report = render_report(fig)
     assert "2 cores" in report and "int_messages_sessionized" in report and "create events" in report

@@ -175,3 +175,48 @@ def test_differences_sees_a_changed_row(demo_warehouse: Path, tmp_path: Path):
                 "where (agent_id, activity_date) in (select agent_id, activity_date from marts.fct_agent_daily limit 1)")
     con.close()
     assert differences(demo_warehouse, copy, ("marts",)) == {"marts.fct_agent_daily": (1, 1)}
+
+
+def _compiled_tests(project_root: Path, work: Path, wh: Path, raw: Path, names: list[str], *args: str) -> dict[str, str]:
+    target = work / "target_tests"
+    env = {**os.environ, "DO_NOT_TRACK": "1", "RAW_DIR": str(raw), "WAREHOUSE_PATH": str(wh)}
+    proc = subprocess.run(
+        ["dbt", "compile", "--select", " ".join(names), *args, "--profiles-dir", "profiles",
+         "--target-path", str(target), "--log-path", str(work / "logs"), "--quiet"],
+        cwd=project_root, capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return {p.stem: p.read_text() for p in (target / "compiled").rglob("*.sql") if p.stem in names}
+
+
+def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project_root: Path):
+    """A row-level test of an incremental model reads only what the load wrote
+    (macros/incremental.sql, default__get_where_subquery): the windowed marts
+    from the load window's start, the resolved layer the rows changed in this
+    invocation. A table model's test, and every test of a --full-refresh
+    build, read the whole table. Run on the replayed month: a null planted
+    before the window is not seen on a daily load, one inside it is."""
+    work, wh = replayed["work"], replayed["warehouse"]
+    copy = work / "planted.duckdb"
+    copy.write_bytes(wh.read_bytes())
+    names = ["not_null_fct_contacts_is_handled", "unique_base_messaging__messages_raw_record_md5",
+             "not_null_dim_agents_agent_id"]
+    daily = _compiled_tests(project_root, work, copy, work / "raw", names)
+    assert "window_start_date" in daily["not_null_fct_contacts_is_handled"]
+    assert "changed_in = '" in daily["unique_base_messaging__messages_raw_record_md5"]
+    assert "dbt_subquery" not in daily["not_null_dim_agents_agent_id"]
+    full = _compiled_tests(project_root, work, copy, work / "raw", names, "--full-refresh")
+    assert not any("dbt_subquery" in sql for sql in full.values())
+
+    con = duckdb.connect(str(copy))
+    window_start = con.execute("select window_start_date from intermediate.int_load_window").fetchone()[0]
+    con.execute("update marts.fct_contacts set is_handled = null where contact_id in ("
+                "(select min(contact_id) from marts.fct_contacts where activity_date < ?))", [window_start])
+    narrowed = "select count(*) from (" + daily["not_null_fct_contacts_is_handled"] + ")"
+    whole = "select count(*) from (" + full["not_null_fct_contacts_is_handled"] + ")"
+    assert con.execute(narrowed).fetchone()[0] == 0, "a row before the window is not the load's"
+    assert con.execute(whole).fetchone()[0] == 1
+    con.execute("update marts.fct_contacts set is_handled = null where contact_id in ("
+                "(select max(contact_id) from marts.fct_contacts where activity_date >= ?))", [window_start])
+    assert con.execute(narrowed).fetchone()[0] == 1, "a row inside the window is tested"
+    con.close()

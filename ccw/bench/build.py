@@ -43,8 +43,8 @@ from ccw.paths import ENTITY_DIRS, PROJECT_ROOT, file_day, raw_files, resolve
 
 HANDWRITTEN_SQL = PROJECT_ROOT / "benchmarks" / "handwritten_kpis.sql"
 DEFAULT_RESULTS = "benchmarks/results.md"
-# targets: full build <= 1.3 x the hand-written script, peak RSS <= 4 GB, incremental day <= 5 % of the full build
-TARGET_FULL_RATIO = 1.3
+# targets (issue 17): full build <= 1.5 x the hand-written script, peak RSS <= 4 GB, incremental day <= 5 % of the full build
+TARGET_FULL_RATIO = 1.5
 TARGET_PEAK_RSS_BYTES = 4 * 10**9
 TARGET_INCREMENTAL_SHARE = 0.05
 
@@ -432,7 +432,7 @@ def write_results(path: Path, report: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     header = ("# Build benchmark results\n\n"
               "Written by `ccw bench build` (ccw/bench/build.py); newest run last. Targets (on 2 cores): "
-              "full build <= 1.3x the hand-written script (benchmarks/handwritten_kpis.sql), peak RSS <= 4 GB, "
+              "full build <= 1.5x the hand-written script (benchmarks/handwritten_kpis.sql), peak RSS <= 4 GB, "
               "one day's incremental build <= 5 % of the full build.\n\n")
     with path.open("a") as fh:
         if path.stat().st_size == 0:
