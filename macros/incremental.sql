@@ -117,7 +117,7 @@ where {{ load_window_predicate() }}
 {#- Tests on an incremental load look at the rows the load wrote, not at
     whole tables (dbt's `get_where_subquery`, which every generic test uses
     to read its model, overridden here for all engines). A row-level test
-    (ROW_LEVEL_TESTS: it judges each row on its own, or a key's rows, which
+    (row_level_tests below: it judges each row on its own, or a key's rows, which
     a load always writes together) of an incremental model is narrowed, on
     a build without --full-refresh, to:
       - parsed layer (append):        rows loaded_in this invocation
@@ -130,52 +130,44 @@ where {{ load_window_predicate() }}
     tests and tests of table and view models are never narrowed. A test's
     own `where` config still applies. -#}
 {% macro default__get_where_subquery(relation) -%}
+    {#- one macro on purpose: dbt's partial parsing renders this override
+        before it knows macros added in the same change, so it calls no
+        other project macro added with it -#}
     {%- set predicates = [] -%}
     {%- if config.get('where') -%}{%- do predicates.append('(' ~ config.get('where') ~ ')') -%}{%- endif -%}
-    {%- set scope = incremental_test_scope() -%}
+    {%- set scope = '' -%}
+    {%- set row_level_tests = ['not_null', 'unique', 'accepted_values', 'relationships', 'non_negative',
+                               'accepted_range', 'unique_combination_of_columns', 'valid_reason_code',
+                               'expression_is_true'] -%}
+    {%- if execute and not flags.FULL_REFRESH -%}
+        {%- set test_name = (model.get('test_metadata') or {}).get('name') -%}
+        {%- set tested = graph.nodes.get(model.get('attached_node') or '') -%}
+        {%- if test_name in row_level_tests and tested and tested.config.materialized == 'incremental' -%}
+            {%- if tested.config.incremental_strategy == 'replace_window' -%}
+                {#- the window's relation from the graph: a ref() here, at
+                    execution time only, is a dependency dbt did not see -#}
+                {%- set window = graph.nodes.values() | selectattr('name', 'equalto', 'int_load_window') | first -%}
+                {%- set start = '(select window_start_date from '
+                    ~ api.Relation.create(database=window.database, schema=window.schema, identifier=window.alias)
+                    ~ ')' -%}
+                {%- if tested.config.get('window_kind', 'date') == 'timestamp' -%}
+                    {%- set scope = tested.config.window_column ~ ' >= ' ~ reporting_midnight_utc(start) -%}
+                {%- else -%}
+                    {%- set scope = tested.config.window_column ~ ' >= ' ~ start -%}
+                {%- endif -%}
+                {%- if tested.config.get('window_keeps_final') -%}
+                    {%- set scope = scope ~ ' or not is_final' -%}
+                {%- endif -%}
+            {%- elif tested.name.startswith('base_') and tested.name.endswith('_parsed') -%}
+                {%- set scope = "loaded_in = '" ~ invocation_id ~ "'" -%}
+            {%- elif tested.name.startswith('base_') -%}
+                {%- set scope = "changed_in = '" ~ invocation_id ~ "'" -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
     {%- if scope -%}{%- do predicates.append('(' ~ scope ~ ')') -%}{%- endif -%}
     {%- if predicates -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ predicates | join(' and ') ~ ') dbt_subquery') -%}
     {%- endif -%}
     {%- do return(relation) -%}
-{%- endmacro %}
-
-{% macro row_level_tests() %}
-    {{ return(['not_null', 'unique', 'accepted_values', 'relationships', 'non_negative', 'accepted_range',
-               'unique_combination_of_columns', 'valid_reason_code', 'expression_is_true']) }}
-{% endmacro %}
-
-{#- The predicate narrowing the current test to the rows this load wrote,
-    or '' (see default__get_where_subquery). -#}
-{% macro incremental_test_scope() -%}
-    {%- if not execute or flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
-    {%- set test_name = (model.get('test_metadata') or {}).get('name') -%}
-    {%- set tested = graph.nodes.get(model.get('attached_node') or '') -%}
-    {%- if test_name not in row_level_tests() or not tested
-           or tested.config.materialized != 'incremental' -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set strategy = tested.config.incremental_strategy -%}
-    {%- if strategy == 'replace_window' -%}
-        {#- the window's relation from the graph: a ref() here, at execution
-            time only, would be a dependency dbt did not see when parsing -#}
-        {%- set window = graph.nodes.values() | selectattr('name', 'equalto', 'int_load_window') | first -%}
-        {%- set window_relation = api.Relation.create(
-            database=window.database, schema=window.schema, identifier=window.alias) -%}
-        {%- set start = '(select window_start_date from ' ~ window_relation ~ ')' -%}
-        {%- if tested.config.get('window_kind', 'date') == 'timestamp' -%}
-            {%- set predicate = tested.config.window_column ~ ' >= ' ~ reporting_midnight_utc(start) -%}
-        {%- else -%}
-            {%- set predicate = tested.config.window_column ~ ' >= ' ~ start -%}
-        {%- endif -%}
-        {%- if tested.config.get('window_keeps_final') -%}
-            {%- set predicate = predicate ~ ' or not is_final' -%}
-        {%- endif -%}
-        {{ return(predicate) }}
-    {%- elif tested.name.startswith('base_') and tested.name.endswith('_parsed') -%}
-        {{ return("loaded_in = '" ~ invocation_id ~ "'") }}
-    {%- elif tested.name.startswith('base_') -%}
-        {{ return("changed_in = '" ~ invocation_id ~ "'") }}
-    {%- endif -%}
-    {{ return('') }}
 {%- endmacro %}
