@@ -16,7 +16,6 @@
     {%- set windows = ref('int_business_windows') -%}
     {%- set first_day = dbt.dateadd('day', -2, "cast('" ~ var('valid_from_date') ~ "' as date)") -%}
     {%- set last_day = dbt.dateadd('day', 2, "cast('" ~ var('valid_to_date') ~ "' as date)") -%}
-    {%- set next_midnight = "cast(" ~ dbt.dateadd('day', 1, 'cast(cast(window_start_utc as date) as timestamp)') ~ " as timestamp)" -%}
     select
         endpoint_totals.span_id,
         sum(case when endpoint_totals.is_end then endpoint_totals.business_before_s else 0 end)
@@ -62,7 +61,7 @@
                     window_parts.site,
                     window_parts.utc_date,
                     sum({{ seconds_between('window_parts.part_start_utc', 'window_parts.part_end_utc') }}) as business_s
-                from ({{ business_window_parts(windows, next_midnight) }}) as window_parts
+                from ({{ business_window_parts(windows) }}) as window_parts
                 group by window_parts.site, window_parts.utc_date
             ) as day_totals
                 on days.site = day_totals.site and days.utc_date = day_totals.utc_date
@@ -70,7 +69,7 @@
             on
                 endpoints.site = site_days.site
                 and cast(endpoints.at_utc as date) = site_days.utc_date
-        left join ({{ business_window_parts(windows, next_midnight) }}) as window_parts
+        left join ({{ business_window_parts(windows) }}) as window_parts
             on
                 endpoints.site = window_parts.site
                 and cast(endpoints.at_utc as date) = window_parts.utc_date
@@ -82,7 +81,8 @@
 {#- The opening windows cut at UTC midnight (a window is shorter than a day,
     so it has a part on its start's UTC date and maybe one on the next):
     a select of (site, utc_date, part_start_utc, part_end_utc). -#}
-{% macro business_window_parts(windows, next_midnight) -%}
+{% macro business_window_parts(windows) -%}
+    {%- set next_midnight = "cast(" ~ dbt.dateadd('day', 1, 'cast(cast(window_start_utc as date) as timestamp)') ~ " as timestamp)" -%}
     select
         site,
         cast(window_start_utc as date) as utc_date,

@@ -93,8 +93,8 @@ previous as (
 {%- endmacro %}
 
 {#- `where` clause of the parsed rows a run re-decides (none on a full build). -#}
-{% macro staging_in_scope(column='scope_key') -%}
+{% macro staging_in_scope() -%}
     {%- if is_incremental() %}
-    where {{ column }} in (select scope_key from scope)
+    where scope_key in (select scope_key from scope)
     {%- endif %}
 {%- endmacro %}
