@@ -113,3 +113,70 @@ def test_contract_enforcement_rejects_a_changed_column_type(
         path.write_text(text)
     assert broken.returncode != 0, "dbt accepted a mart whose column type breaks its contract"
     assert "contract" in broken.stdout.lower(), broken.stdout[-3000:]
+
+
+def _catalogue_measures() -> dict[str, list[str]]:
+    """Measure columns per fact, read from the KPI catalogue (not from the YAML under test)."""
+    from ccw.warehouse.catalogue import Measure, load
+
+    cat = load()
+    measures = {fact: [e.name for e in entries if isinstance(e, Measure)] for fact, entries in cat.facts.items()}
+    return {
+        "fct_agent_daily": measures["agent_day"], "fct_team_daily": measures["agent_day"],
+        "fct_queue_daily": measures["queue_day"], "fct_queue_interval": measures["queue_day"],
+        "fct_centre_interval": measures["queue_day"],
+    }
+
+
+def test_measure_columns_carry_not_null_and_non_negative_constraints_in_the_built_marts(
+    manifest: dict, demo_con
+) -> None:
+    """Never-null, never-negative measure columns are DuckDB constraints of the built tables
+    (docs/quality-gates.md): every catalogue measure of every fact, plus every column whose
+    YAML declares them."""
+    rows = demo_con.execute(
+        "select table_name, constraint_type, constraint_column_names, expression from duckdb_constraints() "
+        "where schema_name = 'marts' and constraint_type in ('NOT NULL', 'CHECK')"
+    ).fetchall()
+    built_not_null = {(t, cols[0]) for t, kind, cols, _ in rows if kind == "NOT NULL"}
+    built_check = {(t, cols[0]) for t, kind, cols, expr in rows if kind == "CHECK" and ">= 0" in expr and len(cols) == 1}
+    expected_not_null: set[tuple[str, str]] = set()
+    expected_check: set[tuple[str, str]] = set()
+    for fact, columns in _catalogue_measures().items():
+        expected_not_null |= {(fact, c) for c in columns}
+        expected_check |= {(fact, c) for c in columns}
+    for name, node in _mart_nodes(manifest).items():
+        for col in node["columns"].values():
+            for constraint in col.get("constraints") or []:
+                if constraint["type"] == "not_null":
+                    expected_not_null.add((name, col["name"]))
+                elif constraint["type"] == "check":
+                    expected_check.add((name, col["name"]))
+    assert len(expected_check) >= 150  # 58 agent-day + 58 team-day + 11 x 2 queue + 11 centre measures, + the rest
+    assert not expected_not_null - built_not_null, sorted(expected_not_null - built_not_null)[:10]
+    assert not expected_check - built_check, sorted(expected_check - built_check)[:10]
+
+
+@pytest.mark.parametrize(
+    "value, args, message",
+    [
+        ("cast(-1 as bigint)", ["run"], "check constraint"),
+        ("cast(null as bigint)", ["run", "--full-refresh"], "not null constraint"),
+    ],
+    ids=["negative-on-an-incremental-load", "null-on-a-full-refresh"],
+)
+def test_a_negative_or_null_measure_fails_the_model(
+    value: str, args: list[str], message: str, contract_project, demo_raw: Path
+) -> None:
+    project, wh = contract_project
+    path = project / "models" / "marts" / "fct_queue_daily.sql"
+    text = path.read_text()
+    old = "\nselect * from final\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, f"\nselect * replace ({value} as abandoned) from final\n"))
+    try:
+        broken = dbt(project, [*args, "--select", "fct_queue_daily"], demo_raw, wh, check=False)
+    finally:
+        path.write_text(text)
+    assert broken.returncode != 0, "a mart with a negative or null measure was written"
+    assert message in broken.stdout.lower() and "abandoned" in broken.stdout.lower(), broken.stdout[-3000:]

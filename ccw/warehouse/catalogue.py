@@ -176,7 +176,7 @@ def fact_columns(cat: Catalogue, fact: str, team: bool = False, period: str = "t
                 text += " " + (TEAM_DISTINCT if entry.distinct else TEAM_SUM)
             columns.append({
                 "name": entry.name, "data_type": entry.type, "description": text,
-                "data_tests": ["not_null", "non_negative"],
+                "constraints": [{"type": "not_null"}, {"type": "check", "expression": f"{entry.name} >= 0"}],
             })
         elif entry.column:
             text = entry.definition + (" " + TEAM_RATIO if team else "")
