@@ -194,29 +194,40 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     (macros/incremental.sql, default__get_where_subquery): the windowed marts
     from the load window's start, the resolved layer the rows changed in this
     invocation. A table model's test, and every test of a --full-refresh
-    build, read the whole table. Run on the replayed month: a null planted
+    build, read the whole table. Run on the replayed month: a duplicate key planted
     before the window is not seen on a daily load, one inside it is."""
     work, wh = replayed["work"], replayed["warehouse"]
     copy = work / "planted.duckdb"
     copy.write_bytes(wh.read_bytes())
-    names = ["not_null_fct_contacts_is_handled", "unique_base_messaging__messages_raw_record_md5",
-             "not_null_dim_agents_agent_id"]
+    names = ["unique_fct_contacts_contact_id", "unique_base_messaging__messages_raw_record_md5",
+             "not_null_dim_agents_agent_id", "not_null_int_agent_daily_contacts_agent_id"]
     daily = _compiled_tests(project_root, work, copy, work / "raw", names)
-    assert "window_start_date" in daily["not_null_fct_contacts_is_handled"]
+    assert "window_start_date" in daily["unique_fct_contacts_contact_id"]
     assert "changed_in = '" in daily["unique_base_messaging__messages_raw_record_md5"]
     assert "dbt_subquery" not in daily["not_null_dim_agents_agent_id"]
+    # a view configured with a window_column (read by the windowed fct_agent_daily)
+    assert "activity_date >= (select window_start_date" in daily["not_null_int_agent_daily_contacts_agent_id"]
     full = _compiled_tests(project_root, work, copy, work / "raw", names, "--full-refresh")
     assert not any("dbt_subquery" in sql for sql in full.values())
 
     con = duckdb.connect(str(copy))
     window_start = con.execute("select window_start_date from intermediate.int_load_window").fetchone()[0]
-    con.execute("update marts.fct_contacts set is_handled = null where contact_id in ("
-                "(select min(contact_id) from marts.fct_contacts where activity_date < ?))", [window_start])
-    narrowed = "select count(*) from (" + daily["not_null_fct_contacts_is_handled"] + ")"
-    whole = "select count(*) from (" + full["not_null_fct_contacts_is_handled"] + ")"
+
+    def plant_duplicate(before_window: bool) -> None:
+        """Give one contact the id of another on the same side of the window's start."""
+        side = "activity_date < ?" if before_window else "activity_date >= ?"
+        low, high = con.execute(f"select min(contact_id), max(contact_id) from marts.fct_contacts where {side}",
+                                [window_start]).fetchone()
+        assert low != high
+        con.execute("update marts.fct_contacts set contact_id = ? where contact_id = ?", [low, high])
+
+    narrowed = "select count(*) from (" + daily["unique_fct_contacts_contact_id"] + ")"
+    whole = "select count(*) from (" + full["unique_fct_contacts_contact_id"] + ")"
+    assert con.execute(narrowed).fetchone()[0] == 0 and con.execute(whole).fetchone()[0] == 0
+    plant_duplicate(before_window=True)
     assert con.execute(narrowed).fetchone()[0] == 0, "a row before the window is not the load's"
     assert con.execute(whole).fetchone()[0] == 1
-    con.execute("update marts.fct_contacts set is_handled = null where contact_id in ("
-                "(select max(contact_id) from marts.fct_contacts where activity_date >= ?))", [window_start])
+    plant_duplicate(before_window=False)
     assert con.execute(narrowed).fetchone()[0] == 1, "a row inside the window is tested"
+    assert con.execute(whole).fetchone()[0] == 2
     con.close()

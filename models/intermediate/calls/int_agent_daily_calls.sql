@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', window_column='activity_date') }}
 
 {#- Agent-day call measures: the call legs an agent answered or dialled, on
     the reporting day of the leg's enqueue (outbound: dial) time, with holds

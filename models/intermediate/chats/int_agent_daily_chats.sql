@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', window_column='activity_date') }}
 
 {#- Agent-day chat measures: the conversations an agent owned (handle time,
     first responses, replies, messages) and the conversations routed to the

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', window_column='activity_date') }}
 
 {#- Agent-day contact outcomes: the handled contacts an agent owned (calls
     and chats) with their customers, complaints, first-contact resolution,

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', window_column='activity_date') }}
 
 {#- Agent-day pre-sales conversion: the paid orders credited (last touch) to
     an agent's pre-sales contact, on the reporting day of that contact. -#}

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', window_column='activity_date') }}
 
 {#- Agent-day customer feedback and quality: the counting CSAT and NPS
     responses of the handled contacts an agent owned (on the contact's

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', window_column='activity_date') }}
 
 {#- Agent-day workforce measures: state and schedule seconds of the day
     (int_workforce_day_split) and the shifts that started on the day with
