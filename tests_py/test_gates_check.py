@@ -265,3 +265,23 @@ def test_check_fails_on_demo_copy_with_rate_above_one(demo_warehouse: Path, tmp_
     assert "Traceback" not in proc.stdout + proc.stderr
     line = next(ln for ln in proc.stdout.splitlines() if "service_level" in ln)
     assert "marts.fct_queue_daily" in line and "between 0 and 1" in line and "service_level=1.25" in line
+
+
+def test_check_leaves_to_the_constraints_only_the_rules_the_tables_enforce(demo_warehouse: Path, tmp_path: Path) -> None:
+    """The built marts carry not-null and check (>= 0) constraints (docs/quality-gates.md), so
+    the gate does not re-check those rules; a table without them is checked in full: a copy of
+    fct_agent_daily rebuilt without constraints and given a negative sum fails the gate."""
+    full = run_gate(demo_warehouse, tables=["fct_agent_daily"])
+    assert full.success and full.enforced >= 2 * 58, full.enforced  # 58 measures: not null and >= 0
+    broken = broken_copy(
+        demo_warehouse,
+        tmp_path,
+        "create table marts.plain as from marts.fct_agent_daily",
+        "drop table marts.fct_agent_daily",
+        "alter table marts.plain rename to fct_agent_daily",
+        "update marts.fct_agent_daily set hold_s_sum = -3 where rowid = (select min(rowid) from marts.fct_agent_daily)",
+    )
+    result = run_gate(broken, tables=["fct_agent_daily"])
+    assert result.enforced == 0
+    assert result.evaluated >= full.evaluated + full.enforced
+    assert [f for f in result.failures if f.column == "hold_s_sum"], failures_text(result)

@@ -59,6 +59,7 @@ def check(warehouse: str | None, freshness_days: int, sample_rows: int, tables: 
     summary = (
         f"{len(result.suites)} suites, {result.evaluated} expectations, "
         f"{len(result.failures)} failed ({result.seconds:.1f}s)"
+        + (f"; {result.enforced} not-null / non-negative rules enforced by the tables' constraints" if result.enforced else "")
     )
     if result.success:
         click.echo(f"ok: {summary}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Failure:
 @dataclass
 class GateResult:
     evaluated: int = 0
+    enforced: int = 0  # not-null / non-negative rules the warehouse's constraints enforce
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     suites: list[str] = field(default_factory=list)
@@ -90,6 +92,19 @@ class Warehouse:
         self.columns: dict[str, dict[str, str]] = {}
         for schema, table, column, dtype in rows:
             self.columns.setdefault(f"{schema}.{table}", {})[column] = str(dtype).upper()
+        # column rules the database itself enforces on every row written (the marts'
+        # contract constraints, docs/quality-gates.md): (relation, column, 'not_null' | 'non_negative')
+        self.enforced: set[tuple[str, str, str]] = set()
+        for schema, table, kind, cols, expression in self.con.execute(
+            "select schema_name, table_name, constraint_type, constraint_column_names, expression "
+            "from duckdb_constraints() where constraint_type in ('NOT NULL', 'CHECK') "
+            "and len(constraint_column_names) = 1"
+        ).fetchall():
+            column = cols[0]
+            if kind == "NOT NULL":
+                self.enforced.add((f"{schema}.{table}", column, "not_null"))
+            elif re.fullmatch(rf'\(*"?{re.escape(column)}"?\s*>=\s*0\)*', (expression or "").strip()):
+                self.enforced.add((f"{schema}.{table}", column, "non_negative"))
 
     def close(self) -> None:
         self.con.close()
@@ -162,6 +177,7 @@ class SuiteRun:
         self.frame = frame
         self.keys = [k for k in keys if k in frame.columns]
         self.planned: list[Planned] = []
+        self.enforced = 0  # rules left to the database's constraints
 
     def add(self, expectation: Any, columns: list[str], label: str | None = None) -> None:
         self.planned.append(Planned(expectation, columns, label or ", ".join(columns)))
@@ -324,6 +340,9 @@ def table_suite(wh: Warehouse, spec: TableSpec, frame: pd.DataFrame) -> SuiteRun
         if column not in present or (column, kind) in checked:
             return
         checked.add((column, kind))
+        if kind == "non_negative" and (rel, column, "non_negative") in wh.enforced:
+            run.enforced += 1  # a check constraint (column >= 0) already refused any negative row
+            return
         kwargs: dict[str, Any] = {"column": column, "min_value": lo}
         if hi is not None:
             kwargs["max_value"] = hi
@@ -345,7 +364,9 @@ def table_suite(wh: Warehouse, spec: TableSpec, frame: pd.DataFrame) -> SuiteRun
         elif (column, "range") not in checked:
             between(column, lo, hi, "non_negative")
     for column in spec.not_null:
-        if column in present:
+        if column in present and (rel, column, "not_null") in wh.enforced:
+            run.enforced += 1  # a not-null constraint already refused any null
+        elif column in present:
             run.add(E.ExpectColumnValuesToNotBeNull(column=column), [column])
     for column, values in spec.in_sets.items():
         if column in present:
@@ -535,6 +556,7 @@ def run_gate(warehouse: Path, freshness_days: int = 2, sample_rows: int = 3, tab
             evaluated, failures = run.run(context, sample_rows)
             result.suites.append(run.name)
             result.evaluated += evaluated
+            result.enforced += run.enforced
             result.failures.extend(failures)
     finally:
         wh.close()
