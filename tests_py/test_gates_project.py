@@ -131,8 +131,18 @@ def test_models_and_analyses_are_lint_clean() -> None:
     assert result.success, "sqlfluff violations:\n" + summarize(result)
 
 
+def _git(project: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", *args],
+                   cwd=project, check=True, capture_output=True)
+
+
 def test_lint_error_fails_the_lint_gate(tmp_path: Path) -> None:
+    """Run through `--changed` (the quick lint while working): the project copy is a
+    git checkout and the two broken models are the only files changed since HEAD."""
     project = copy_project(tmp_path / "project")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "copy")
     bad = project / "models" / "intermediate" / "int_badly_formatted.sql"
     bad.write_text(
         "SELECT\n"
@@ -145,8 +155,7 @@ def test_lint_error_fails_the_lint_gate(tmp_path: Path) -> None:
     boom.write_text('{% if execute %}{{ exceptions.raise_compiler_error("boom") }}{% endif %}\nselect 1 as x\n')
     proc = subprocess.run(
         [
-            sys.executable, "-m", "ccw.checks.lint", "--project-dir", str(project),
-            "models/intermediate/int_badly_formatted.sql", "models/intermediate/int_uncompilable.sql",
+            sys.executable, "-m", "ccw.checks.lint", "--project-dir", str(project), "--changed",
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -205,3 +214,28 @@ def test_a_python_error_fails_the_ruff_gate(tmp_path: Path) -> None:
     proc = _ruff("bad.py", cwd=tmp_path)
     assert proc.returncode != 0
     assert "F401" in proc.stdout and "F821" in proc.stdout
+
+
+def test_lint_changed_lints_only_what_changed_and_everything_after_a_macro_change(tmp_path: Path) -> None:
+    from ccw.checks.lint import changed_paths
+
+    project = tmp_path / "repo"
+    (project / "models" / "staging").mkdir(parents=True)
+    (project / "macros").mkdir()
+    (project / "models" / "staging" / "stg_a.sql").write_text("select 1 as a\n")
+    (project / "models" / "staging" / "stg_b.sql").write_text("select 1 as b\n")
+    (project / "macros" / "m.sql").write_text("{% macro m() %}1{% endmacro %}\n")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "start")
+    assert changed_paths(project) == ()
+    (project / "models" / "staging" / "stg_a.sql").write_text("select 2 as a\n")
+    (project / "models" / "staging" / "stg_new.sql").write_text("select 3 as n\n")  # untracked
+    (project / "models" / "staging" / "notes.md").write_text("not sql\n")
+    assert changed_paths(project) == ("models/staging/stg_a.sql", "models/staging/stg_new.sql")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "two")
+    assert changed_paths(project) == ()
+    assert changed_paths(project, "HEAD~1") == ("models/staging/stg_a.sql", "models/staging/stg_new.sql")
+    (project / "macros" / "m.sql").write_text("{% macro m() %}2{% endmacro %}\n")
+    assert changed_paths(project) is None  # a macro reaches every model: lint everything

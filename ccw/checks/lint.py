@@ -126,6 +126,31 @@ def run_lint(
     return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:], skipped)
 
 
+# a change to any of these can change how every model renders or is judged: lint all
+LINT_WIDE_INPUTS = ("macros/", ".sqlfluff", ".sqlfluffignore", "dbt_project.yml", "seeds/", "profiles/")
+
+
+def changed_paths(project: Path, base: str = "HEAD") -> tuple[str, ...] | None:
+    """The SQL files under models/ and analyses/ that differ from `base` (committed,
+    staged, unstaged or untracked), for a quick lint while working; None when a
+    change reaches every model (a macro, the sqlfluff config, the project file):
+    then everything must be linted. Raises CcwError outside a git checkout."""
+    from ccw.errors import CcwError
+
+    def git(*args: str) -> list[str]:
+        proc = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise CcwError(f"git {' '.join(args)} failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}",
+                           str(project), "run `ccw lint` without --changed outside a git checkout")
+        return [ln for ln in proc.stdout.splitlines() if ln.strip()]
+
+    names = set(git("diff", "--name-only", base)) | set(git("ls-files", "--others", "--exclude-standard"))
+    if any(n.startswith(LINT_WIDE_INPUTS) for n in names):
+        return None
+    return tuple(sorted(n for n in names if n.endswith(".sql") and n.startswith(("models/", "analyses/"))
+                        and (project / n).exists()))
+
+
 def summarize(result: LintResult) -> str:
     lines = [str(v) for v in result.violations]
     lines.extend(f"note: {ln}" for ln in result.skipped)
@@ -150,10 +175,29 @@ def summarize(result: LintResult) -> str:
 @click.command()
 @click.option("--project-dir", type=click.Path(file_okay=False, exists=True), default=None, help="dbt project (default: this repo).")
 @click.option("--processes", type=int, default=2, show_default=True, help="sqlfluff worker processes.")
+@click.option("--changed", is_flag=True, help="Only the models and analyses changed since HEAD (git), "
+              "the quick check while working; everything when a macro or the lint config changed.")
+@click.option("--base", default="HEAD", show_default=True, help="With --changed: the commit to compare with (e.g. origin/main).")
 @click.argument("paths", nargs=-1)
-def main(project_dir: str | None, processes: int, paths: tuple[str, ...]) -> None:
-    """Lint models/ and analyses/ (or PATHS) with sqlfluff and the dbt templater."""
-    result = run_lint(Path(project_dir) if project_dir else None, paths or ("models", "analyses"), processes)
+def main(project_dir: str | None, processes: int, changed: bool, base: str, paths: tuple[str, ...]) -> None:
+    """Lint models/ and analyses/ (or PATHS) with sqlfluff and the dbt templater.
+
+    The whole project takes minutes (dbt compiles every file); --changed lints
+    only what you changed. CI lints everything."""
+    project = Path(project_dir).resolve() if project_dir else PROJECT_ROOT
+    if changed:
+        from ccw.errors import CcwError
+
+        if paths:
+            raise CcwError("--changed and PATHS given together", "ccw lint", "give one or the other")
+        found = changed_paths(project, base)
+        if found == ():
+            click.echo(f"ok: no model or analysis changed since {base}")
+            return
+        if found is None:
+            click.echo(f"a macro or the lint config changed since {base}: linting everything", err=True)
+        paths = found or ()
+    result = run_lint(project, paths or ("models", "analyses"), processes)
     click.echo(summarize(result))
     if not result.success:
         sys.exit(1)
