@@ -180,3 +180,50 @@ def test_mf_query_works_beside_a_read_only_reader_with_the_reader_target(semanti
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_ccw_kpis_query_equals_the_rollup_of_fct_agent_daily(demo_warehouse: Path, demo_con, tmp_path: Path) -> None:
+    """`ccw kpis query` (the quick roll-up beside `mf query`) gives every catalogue KPI of the
+    agent-day fact by team and month exactly as the pandas roll-up above (and so as mf)."""
+    out = tmp_path / "team_month.csv"
+    names = [*RATES, "contacts_owned"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccw", "kpis", "query", "--kpis", ",".join(names), "--by", "agent_day__team,month",
+         "--warehouse", str(demo_warehouse), "--csv", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0 and out.exists(), proc.stdout + proc.stderr
+    answer = pd.read_csv(out)
+    answer["month"] = pd.to_datetime(answer["month"]).dt.to_period("M").astype(str)
+    agent_daily = demo_con.sql("select * from marts.fct_agent_daily").df()
+    agent_daily["month"] = pd.to_datetime(agent_daily["activity_date"]).dt.to_period("M").astype(str)
+    expected = _rollup(agent_daily, ["team", "month"])
+    _assert_frames_equal(expected[["team", "month", *names]], answer[["team", "month", *names]], ["team", "month"], names, "ccw kpis query")
+
+
+def test_ccw_kpis_query_by_queue_and_week_and_its_errors(demo_warehouse: Path, demo_con) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccw", "kpis", "query", "--kpis", "service_level,queue_offered", "--by", "queue,week",
+         "--from", "2026-03-02", "--to", "2026-03-15", "--warehouse", str(demo_warehouse)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = [ln.split("|") for ln in proc.stdout.splitlines()[2:]]
+    got = {(r[0].strip(), r[1].strip()): (float(r[2]), int(r[3])) for r in rows}
+    q = demo_con.sql(
+        "select queue, cast(date_trunc('week', activity_date) as date) as week, sum(answered_within_sl) as met, "
+        "sum(offered) - sum(short_abandons) as base, sum(offered) as offered from marts.fct_queue_daily "
+        "where activity_date between '2026-03-02' and '2026-03-15' group by all"
+    ).fetchall()
+    assert len(got) == len(q) > 0
+    for queue, week, met, base, offered in q:
+        level, n = got[(queue, str(week))]
+        assert n == offered and abs(level - met / base) < 1e-6  # printed to 6 significant digits
+    for args, message in [
+        (["--kpis", "fcr_rate,service_level"], "mix agent-day and queue-day"),
+        (["--kpis", "fcr_rate", "--by", "queue"], "cannot group agent_day KPIs by 'queue'"),
+        (["--kpis", "no_such_kpi"], "unknown KPI or measure 'no_such_kpi'"),
+    ]:
+        bad = subprocess.run([sys.executable, "-m", "ccw", "kpis", "query", *args, "--warehouse", str(demo_warehouse)],
+                             capture_output=True, text=True, timeout=300)
+        assert bad.returncode == 2 and message in bad.stderr and "Traceback" not in bad.stderr, bad.stderr

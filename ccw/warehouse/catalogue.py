@@ -358,3 +358,12 @@ def check_command() -> None:
         raise CcwError("generated YAML out of date: " + ", ".join(map(str, changed)),
                        str(CATALOGUE_PATH), "run `ccw kpis sync` and commit the result")
     click.echo("up to date")
+
+
+def _register_query() -> None:
+    from ccw.warehouse.kpi_query import query_command
+
+    kpis.add_command(query_command)
+
+
+_register_query()
