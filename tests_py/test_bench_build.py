@@ -138,3 +138,37 @@ def test_report_ratios_and_dbt_profile(tmp_path: Path) -> None:
     assert rows[1][3] == "MISSED" and rows[2][1] == "8.3 %" and rows[2][3] == "MISSED"
     report = render_report(fig)
     assert "2 cores" in report and "int_messages_sessionized" in report and "create events" in report
+
+
+def test_nodes_fall_into_their_layer_and_runs_chart_by_size(tmp_path: Path) -> None:
+    from ccw.bench.build import LAYERS, layer_of, layer_seconds
+    from ccw.bench.chart import newest_runs, scaling_chart, scaling_table
+
+    assert layer_of("model.contact_center.base_messaging__messages_parsed") == LAYERS[0]
+    assert layer_of("model.contact_center.base_messaging__messages") == LAYERS[1]
+    assert layer_of("model.contact_center.stg_crm__agents") == LAYERS[2]
+    assert layer_of("model.contact_center.int_messages_sessionized") == LAYERS[3]
+    assert layer_of("model.contact_center.fct_agent_daily") == layer_of("model.contact_center.dim_date") == "marts"
+    assert layer_of("test.contact_center.unique_fct_contacts_contact_id.abc") == "data tests"
+    assert layer_of("unit_test.contact_center.fct_agent_daily.some_case") == "unit tests"
+    assert layer_of("operation.contact_center.contact_center-on-run-start-0") == "other"
+    seconds = layer_seconds({"nodes": [("model.p.base_x_parsed", "model", 2.0), ("model.p.base_x", "model", 3.0),
+                                       ("model.p.base_y_parsed", "model", 1.5), ("test.p.t.1", "test", 0.25)]})
+    assert seconds[LAYERS[0]] == 3.5 and seconds[LAYERS[1]] == 3.0 and seconds["data tests"] == 0.25
+    assert seconds["marts"] == 0.0 and set(seconds) == set(LAYERS)
+
+    def run(days: int, full: float, when: str, fmt: str = "parquet") -> dict:
+        return {"finished_at": when, "days": days, "agents": 300, "format": fmt, "raw_rows": days * 1000,
+                "handwritten_s": full / 4, "full_s": full, "incremental_s": full / 10,
+                "full_layers_s": {**dict.fromkeys(LAYERS, 0.0), "marts": full / 2}}
+
+    records = [run(90, 100.0, "1"), run(30, 40.0, "2"), run(90, 120.0, "3"), run(365, 400.0, "4"), {"days": "?"}]
+    runs = newest_runs(records)
+    assert [(r["days"], r["full_s"]) for r in runs] == [(30, 40.0), (90, 120.0), (365, 400.0)]  # newest per size
+    table = scaling_table(runs)
+    row90 = next(ln for ln in table.splitlines() if ln.startswith("| parquet | 90 |"))
+    assert "| 30.0 s | 120.0 s | 4.00x | 12.0 s | 10.0 % |" in row90 and "| 60.0 |" in row90
+    out = tmp_path / "scaling.html"
+    scaling_chart(runs).save(str(out))
+    html = out.read_text()
+    assert "vega" in html and "time per layer" in html and LAYERS[0] in html

@@ -295,6 +295,10 @@ def raw_summary(raw_dir: Path) -> dict[str, Any]:
             info.update({k: params[k] for k in ("days", "agents", "seed", "fmt", "start") if params.get(k) is not None})
         except ValueError:
             pass
+    if "days" not in info:  # a folder simulated with --no-ground-truth: its days are its files' days
+        days = {file_day(p) for p in files} - {""}
+        if days:
+            info["days"] = len(days)
     return info
 
 
@@ -319,6 +323,57 @@ def dbt_node_timings(target_path: Path) -> dict[str, Any]:
         agg[1] += t
     nodes.sort(key=lambda x: -x[2])
     return {"nodes": nodes, "by_type": by_type, "elapsed": data.get("elapsed_time")}
+
+
+LAYERS = ("staging: parsed (base_*_parsed)", "staging: resolved (base_*)", "staging: stg_*", "intermediate (int_*)",
+          "marts", "data tests", "unit tests", "other")
+
+
+def layer_of(unique_id: str) -> str:
+    """The warehouse layer a dbt node belongs to, for the time-per-layer table and chart."""
+    kind, _, rest = unique_id.partition(".")
+    name = rest.split(".")[1] if "." in rest else rest
+    if kind == "test":
+        return "data tests"
+    if kind == "unit_test":
+        return "unit tests"
+    if kind != "model":
+        return "other"
+    if name.startswith("base_"):
+        return LAYERS[0] if name.endswith("_parsed") else LAYERS[1]
+    if name.startswith("stg_"):
+        return LAYERS[2]
+    if name.startswith("int_"):
+        return LAYERS[3]
+    if name.startswith(("fct_", "dim_")):
+        return "marts"
+    return "other"
+
+
+def layer_seconds(profile: dict[str, Any]) -> dict[str, float]:
+    """Node execution time summed per layer (every layer present, 0 when it ran nothing)."""
+    out = dict.fromkeys(LAYERS, 0.0)
+    for uid, _kind, t in profile.get("nodes") or []:
+        out[layer_of(uid)] += t
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
+    """The run's figures as one JSON object (results.jsonl beside results.md; `ccw bench chart`)."""
+    raw = fig.get("raw") or {}
+    keys = ("handwritten_s", "handwritten_cpu_s", "handwritten_peak_rss", "full_s", "full_cpu_s", "full_peak_rss",
+            "base_s", "incremental_s", "incremental_cpu_s", "incremental_peak_rss", "incremental_day")
+    record: dict[str, Any] = {
+        "finished_at": fig.get("finished_at"), "days": raw.get("days"), "agents": raw.get("agents"),
+        "format": fig.get("fmt"), "cores": fig.get("cores"), "raw_rows": sum((fig.get("row_counts") or {}).values()),
+        **{k: fig.get(k) for k in keys},
+        "full_layers_s": layer_seconds(fig.get("dbt_profile") or {}),
+        "full_dbt_elapsed_s": (fig.get("dbt_profile") or {}).get("elapsed"),
+    }
+    if fig.get("incremental_profile"):
+        record["incremental_layers_s"] = layer_seconds(fig["incremental_profile"])
+        record["incremental_dbt_elapsed_s"] = fig["incremental_profile"].get("elapsed")
+    return record
 
 
 # -- report ------------------------------------------------------------------------------------------
@@ -405,6 +460,12 @@ def render_report(fig: dict[str, Any]) -> str:
                    ("10 slowest dbt nodes", "type", "execution time")),
             "",
         ]
+    if prof.get("nodes"):
+        full_layers = layer_seconds(prof)
+        inc_layers = layer_seconds(fig["incremental_profile"]) if (fig.get("incremental_profile") or {}).get("nodes") else None
+        rows = [(layer, f"{full_layers[layer]:.1f} s", "n/a" if inc_layers is None else f"{inc_layers[layer]:.1f} s")
+                for layer in LAYERS if full_layers[layer] or (inc_layers and inc_layers[layer])]
+        lines += [_table(rows, ("layer (node time summed over threads)", "full build", "one day's incremental build")), ""]
     inc_prof = fig.get("incremental_profile") or {}
     if inc_prof.get("nodes"):
         full_by_type = (fig.get("dbt_profile") or {}).get("by_type") or {}
@@ -558,7 +619,9 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
         if results != "-":
             path = resolve(results)
             write_results(path, report)
-            _say(f"bench build: results appended to {path}")
+            with path.with_suffix(".jsonl").open("a") as fh:
+                fh.write(json.dumps(summary_record(fig)) + "\n")
+            _say(f"bench build: results appended to {path} and {path.with_suffix('.jsonl').name}")
     except OSError as exc:
         raise CcwError(f"benchmark could not use its working folder: {exc.strerror or exc}", str(work),
                        "free disk space or pass --workdir") from exc

@@ -33,7 +33,7 @@ def cpu_seconds() -> tuple[float, float]:
 class _BenchGroup(click.Group):
     """`simulate` lives here; other benchmarks (e.g. `build` in ccw.bench.build) are loaded lazily."""
 
-    LAZY = {"build": ("ccw.bench.build", "build")}
+    LAZY = {"build": ("ccw.bench.build", "build"), "chart": ("ccw.bench.chart", "chart")}
 
     def _lazy(self, name: str) -> click.Command | None:
         module_name, attr = self.LAZY[name]
