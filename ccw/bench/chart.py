@@ -12,7 +12,6 @@ the results file with --append).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
