@@ -195,3 +195,27 @@ def test_a_failing_data_test_names_the_test_and_its_file(demo_raw, tmp_path):
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: data test not_empty_fct_agent_daily"), err[-2000:]
     assert "in models/marts/fct_agent_daily.yml" in last and "--store-failures" in last
+
+
+def test_ccw_build_keeps_its_own_target_folder(demo_raw, tmp_path, monkeypatch):
+    """dbt keys partial parsing on the profile (the side file for `ccw build`, the published
+    file for a hand-run `dbt build`): `ccw build` writes its dbt state to target/ccw-build,
+    never to target/, so neither invalidates the other's partial parse."""
+    import ccw.warehouse.build as build_module
+    from ccw.paths import PROJECT_ROOT
+
+    seen: dict = {}
+
+    def fake_run_dbt(args, raw_dir, warehouse, target_path=None, log_path=None, stream=True):
+        seen.update(args=args, warehouse=Path(warehouse), target_path=target_path)
+        duckdb.connect(str(warehouse)).close()  # the side file the swap expects
+
+    monkeypatch.setattr(build_module, "run_dbt", fake_run_dbt)
+    published = tmp_path / "wh" / "contact_center.duckdb"
+    publish_build(demo_raw, published, stream=False)
+    assert seen["warehouse"] == building_path(published.resolve())
+    assert Path(seen["target_path"]) == PROJECT_ROOT / "target" / "ccw-build"
+    assert published.exists()
+    explicit = tmp_path / "t"
+    publish_build(demo_raw, published, stream=False, target_path=explicit, full_refresh=True)
+    assert Path(seen["target_path"]) == explicit
