@@ -144,7 +144,7 @@ where {{ load_window_predicate() }}
     {%- set scope = '' -%}
     {%- set row_level_tests = ['not_null', 'unique', 'accepted_values', 'relationships', 'non_negative',
                                'accepted_range', 'unique_combination_of_columns', 'valid_reason_code',
-                               'expression_is_true'] -%}
+                               'expression_is_true', 'column_rules'] -%}
     {%- if execute and not flags.FULL_REFRESH -%}
         {%- set test_name = (model.get('test_metadata') or {}).get('name') -%}
         {%- set tested = graph.nodes.get(model.get('attached_node') or '') -%}

@@ -180,3 +180,30 @@ def test_a_negative_or_null_measure_fails_the_model(
         path.write_text(text)
     assert broken.returncode != 0, "a mart with a negative or null measure was written"
     assert message in broken.stdout.lower() and "abandoned" in broken.stdout.lower(), broken.stdout[-3000:]
+
+
+def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+    """tests/generic/column_rules.sql: one test over a model's never-null and never-negative
+    columns; it passes on the built warehouse and, with one null and two negatives planted,
+    fails with one row per broken rule."""
+    import duckdb
+
+    project, _ = contract_project
+    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
+    select = ["test", "--select", "int_tickets_resolved,test_name:column_rules"]
+    ok = dbt(project, select, demo_raw, wh, check=False)
+    assert ok.returncode == 0 and "PASS column_rules_int_tickets_resolved" in ok.stdout, ok.stdout[-3000:]
+    con = duckdb.connect(str(wh))
+    con.execute("update intermediate.int_tickets_resolved set solved_date = null "
+                "where ticket_id = (select min(ticket_id) from intermediate.int_tickets_resolved)")
+    con.execute("update intermediate.int_tickets_resolved set resolution_s = -5 "
+                "where ticket_id in (select ticket_id from intermediate.int_tickets_resolved order by ticket_id desc limit 2)")
+    con.close()
+    broken = dbt(project, [*select, "--store-failures"], demo_raw, wh, check=False)
+    assert broken.returncode != 0 and "Got 2 results" in broken.stdout, broken.stdout[-3000:]
+    con = duckdb.connect(str(wh), read_only=True)
+    stored = con.execute("select table_schema, table_name from information_schema.tables "
+                         "where table_name like 'column_rules_int_tickets_resolved%'").fetchone()
+    rows = set(con.execute(f'select column_name, rule, failing_rows from "{stored[0]}"."{stored[1]}"').fetchall())
+    con.close()
+    assert rows == {("solved_date", "not_null", 1), ("resolution_s", "non_negative", 2)}
