@@ -31,9 +31,8 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from ccw.errors import CcwError
-from ccw.paths import PROJECT_ROOT
+from ccw.paths import PROJECT_ROOT, resolve
 from ccw.paths import raw_dir as default_raw_dir
-from ccw.paths import resolve
 from ccw.paths import warehouse_path as default_warehouse_path
 from ccw.warehouse.dbt import run_dbt
 
