@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from ccw.dashboard import data
+from ccw.warehouse import catalogue
 
 WAREHOUSE = Path(os.environ.get("CCW_WAREHOUSE", "warehouse/contact_center.duckdb"))
 
@@ -110,7 +111,7 @@ def page_today() -> None:
     prev = (cur[0] - dt.timedelta(days=days), cur[0] - dt.timedelta(days=1))
     st.caption(f"{cur[0]} to {cur[1]}, compared with {prev[0]} to {prev[1]}" + (f"; team {f.team}" if f.team else ""))
     kpis = [data.CATALOGUE.kpi(n) for n in CARD_KPIS]
-    select = ", ".join(f"{data.kpi_sum_sql(k)} as {k.name}" for k in kpis)
+    select = ", ".join(f"{k.summed_sql} as {k.name}" for k in kpis)
     nums = ", ".join(f"sum({k.numerator.sql}) as {k.name}__num, sum({k.denominator.sql}) as {k.name}__den" for k in kpis)
     team_sql, team_params = ("and team = ?", [f.team]) if f.team else ("", [])
     sql = (f"select {select}, {nums} from marts.fct_team_daily "
@@ -173,8 +174,8 @@ def page_trends() -> None:
                      index=["day", "week", "month"].index(arg("grain", "day")))
     where, params = f.agent_where()
     series = q(
-        f"select {data.GRAIN_SQL[grain]} as period, sum({kpi.numerator.sql}) as numerator, "
-        f"sum({kpi.denominator.sql}) as denominator, {data.kpi_sum_sql(kpi)} as value, bool_and(is_final) as final "
+        f"select {catalogue.PERIOD_SQL[grain]} as period, sum({kpi.numerator.sql}) as numerator, "
+        f"sum({kpi.denominator.sql}) as denominator, {kpi.summed_sql} as value, bool_and(is_final) as final "
         f"from marts.fct_team_daily where {where} group by 1 order by 1",
         params,
     )
@@ -199,7 +200,7 @@ def page_trends() -> None:
     team_sql, team_params = ("and team = ?", [f.team]) if f.team else ("", [])
     ba = q(
         f"select case when activity_date < cast(? as date) then 'before' else 'after' end as side, "
-        f"{data.kpi_sum_sql(kpi)} as value, sum({kpi.denominator.sql}) as denominator from marts.fct_team_daily "
+        f"{kpi.summed_sql} as value, sum({kpi.denominator.sql}) as denominator from marts.fct_team_daily "
         f"where activity_date between cast(? as date) - {window} and cast(? as date) + {window - 1} {team_sql} "
         "group by 1 order by 1 desc",
         [change.isoformat(), change.isoformat(), change.isoformat(), *team_params],
@@ -255,7 +256,7 @@ def page_agents() -> None:
     kpis = [data.CATALOGUE.kpi(n) for n in LEAGUE]
     league = q(
         "select agent_id, max_by(team, activity_date) as team, sum(contacts_owned) as contacts_owned, "
-        + ", ".join(f"{data.kpi_sum_sql(k)} as {k.name}" for k in kpis)
+        + ", ".join(f"{k.summed_sql} as {k.name}" for k in kpis)
         + f" from marts.fct_agent_daily where {where} group by agent_id order by fcr_rate desc nulls last",
         params,
     )
@@ -310,7 +311,7 @@ def page_queues() -> None:
     )
     kpis = data.queue_kpis()
     centre = q(
-        "select activity_date, " + ", ".join(f"{data.kpi_sum_sql(k)} as {k.name}" for k in kpis)
+        "select activity_date, " + ", ".join(f"{k.summed_sql} as {k.name}" for k in kpis)
         + " from marts.fct_queue_daily where activity_date between cast(? as date) and cast(? as date) "
         "group by 1 order by 1", [f.start, f.end])
     for k in kpis:

@@ -36,12 +36,6 @@ def read(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
         con.close()
 
 
-def kpi_sum_sql(kpi: catalogue.Kpi) -> str:
-    """The KPI over any group of fact rows: the catalogue's formula applied to
-    the summed numerator and denominator (measures are never null)."""
-    return kpi.ratio_sql(f"sum({kpi.numerator.sql})", f"sum({kpi.denominator.sql})")
-
-
 @dataclass(frozen=True)
 class Filters:
     start: str
@@ -81,9 +75,3 @@ def queue_kpis() -> list[catalogue.Kpi]:
 def kpi_by_label() -> dict[str, catalogue.Kpi]:
     return {f"{k.label} ({k.name})": k for k in agent_kpis()}
 
-
-GRAIN_SQL = {
-    "day": "activity_date",
-    "week": "cast(date_trunc('week', activity_date) as date)",
-    "month": "cast(date_trunc('month', activity_date) as date)",
-}

@@ -88,6 +88,20 @@ class Kpi:
         """The SQL of the KPI column, over a fact row's measures."""
         return self.ratio_sql(self.numerator.sql, self.denominator.sql)
 
+    @property
+    def summed_sql(self) -> str:
+        """The KPI over any group of fact rows: the formula applied to the summed
+        numerator and denominator (exact at any grain; measures are never null)."""
+        return self.ratio_sql(f"sum({self.numerator.sql})", f"sum({self.denominator.sql})")
+
+
+# a fact row's reporting day rolled up to a period (ISO weeks start on Monday)
+PERIOD_SQL = {
+    "day": "activity_date",
+    "week": "cast(date_trunc('week', activity_date) as date)",
+    "month": "cast(date_trunc('month', activity_date) as date)",
+}
+
 
 @dataclass
 class Catalogue:
