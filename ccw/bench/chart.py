@@ -34,7 +34,7 @@ def scaling_table(runs: list[dict[str, Any]]) -> str:
     from ccw.bench.build import LAYERS
 
     header = ["format", "days", "agents", "raw rows", "hand-written", "full build", "ratio", "one day", "share",
-              *[f"{layer}" for layer in LAYERS]]
+              *LAYERS]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for r in runs:
         hw, full, inc = r.get("handwritten_s"), r.get("full_s"), r.get("incremental_s")

@@ -79,12 +79,9 @@ class Warehouse:
     """Read-only access to the DuckDB file: which relations exist, their columns, frames."""
 
     def __init__(self, path: Path):
-        if not Path(path).is_file():
-            raise CcwError(f"warehouse file {path} does not exist", "--warehouse / WAREHOUSE_PATH", "run `ccw build` first")
-        try:
-            self.con = duckdb.connect(str(path), read_only=True)
-        except duckdb.Error as exc:
-            raise CcwError(f"cannot open warehouse {path} read-only: {str(exc).splitlines()[0]}", None, "is a build still writing it?") from None
+        from ccw.warehouse.build import connect_read_only
+
+        self.con = connect_read_only(path)
         rows = self.con.execute(
             "select table_schema, table_name, column_name, data_type from information_schema.columns "
             "order by table_schema, table_name, ordinal_position"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 
+from ccw.errors import CcwError
 from ccw.paths import PROJECT_ROOT
 
 
@@ -135,7 +136,6 @@ def changed_paths(project: Path, base: str = "HEAD") -> tuple[str, ...] | None:
     staged, unstaged or untracked), for a quick lint while working; None when a
     change reaches every model (a macro, the sqlfluff config, the project file):
     then everything must be linted. Raises CcwError outside a git checkout."""
-    from ccw.errors import CcwError
 
     def git(*args: str) -> list[str]:
         proc = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
@@ -186,8 +186,6 @@ def main(project_dir: str | None, processes: int, changed: bool, base: str, path
     only what you changed. CI lints everything."""
     project = Path(project_dir).resolve() if project_dir else PROJECT_ROOT
     if changed:
-        from ccw.errors import CcwError
-
         if paths:
             raise CcwError("--changed and PATHS given together", "ccw lint", "give one or the other")
         found = changed_paths(project, base)

@@ -48,6 +48,18 @@ def lock_path(published: Path) -> Path:
     return published.parent / f".{published.name}.lock"
 
 
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a built warehouse for a reader command (`ccw check`,
+    `ccw kpis query`), or one readable line saying why there is none."""
+    if not Path(path).is_file():
+        raise CcwError(f"warehouse file {path} does not exist", "--warehouse / WAREHOUSE_PATH", "run `ccw build` first")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise CcwError(f"cannot open warehouse {path} read-only: {str(exc).splitlines()[0]}", None,
+                       "is a build still writing it?") from None
+
+
 def writer_holding(published: Path) -> str | None:
     """Who holds the published file read-write, if anyone: read-only readers
     share DuckDB's lock, a writer does not, so a read-only open fails only

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -26,11 +25,7 @@ DIMENSIONS = {
     "agent_day": {"team": "team", "site": "site", "agent": "agent_id", "agent_id": "agent_id"},
     "queue_day": {"queue": "queue"},
 }
-GRAINS = {
-    "day": "activity_date",
-    "week": "cast(date_trunc('week', activity_date) as date)",  # ISO weeks: Monday
-    "month": "cast(date_trunc('month', activity_date) as date)",
-}
+GRAINS = catalogue.PERIOD_SQL
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ def resolve_names(cat: catalogue.Catalogue, names: list[str]) -> list[Column]:
             prefix = catalogue.MEASURE_PREFIX[fact]
             for kpi in cat.kpis(fact):
                 if name in (kpi.name, kpi.metric):
-                    column = Column(name, fact, kpi.ratio_sql(f"sum({kpi.numerator.sql})", f"sum({kpi.denominator.sql})"))
+                    column = Column(name, fact, kpi.summed_sql)
             for measure in cat.measures(fact):
                 if column is None and name in (measure.name, prefix + measure.name):
                     column = Column(name, fact, f"sum({measure.name})")
@@ -66,8 +61,8 @@ def resolve_names(cat: catalogue.Catalogue, names: list[str]) -> list[Column]:
     return found
 
 
-def query_sql(columns: list[Column], by: list[str], start: str | None, end: str | None) -> tuple[str, list[str]]:
-    """The SELECT and the output's group columns."""
+def query_sql(columns: list[Column], by: list[str], start: str | None, end: str | None) -> str:
+    """The SELECT: group columns first (named as asked), then one column per KPI."""
     fact = columns[0].fact
     groups: list[tuple[str, str]] = []
     for item in by:
@@ -94,7 +89,7 @@ def query_sql(columns: list[Column], by: list[str], start: str | None, end: str 
     if groups:
         positions = ", ".join(str(i + 1) for i in range(len(groups)))
         sql += f" group by {positions} order by {positions}"
-    return sql, [name for name, _ in groups]
+    return sql
 
 
 @click.command(name="query")
@@ -110,22 +105,14 @@ def query_command(names: str, by: str, start: str | None, end: str | None, wareh
                   csv_path: str | None) -> None:
     """Roll KPIs up exactly (sum numerators, sum denominators, divide) by team,
     site, agent or queue and by day, week or month, from the published marts."""
-    import duckdb
-
     from ccw.checks.report import table
     from ccw.paths import resolve
     from ccw.paths import warehouse_path as default_warehouse_path
+    from ccw.warehouse.build import connect_read_only
 
     columns = resolve_names(catalogue.load(), [n.strip() for n in names.split(",") if n.strip()])
-    sql, _ = query_sql(columns, [b.strip() for b in by.split(",") if b.strip()], start, end)
-    path = resolve(warehouse) if warehouse else default_warehouse_path()
-    if not Path(path).is_file():
-        raise CcwError(f"warehouse file {path} does not exist", "--warehouse / WAREHOUSE_PATH", "run `ccw build` first")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise CcwError(f"cannot open {path} read-only: {str(exc).splitlines()[0]}", None,
-                       "is a build still writing it?") from None
+    sql = query_sql(columns, [b.strip() for b in by.split(",") if b.strip()], start, end)
+    con = connect_read_only(resolve(warehouse) if warehouse else default_warehouse_path())
     try:
         if csv_path:
             out = resolve(csv_path)
