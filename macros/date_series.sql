@@ -18,3 +18,25 @@
         ) as series
     )
 {%- endmacro %}
+
+{#- ISO day of the week of a date: 1 = Monday .. 7 = Sunday. -#}
+{% macro iso_weekday(date_expr) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'contact_center')(date_expr)) }}
+{%- endmacro %}
+{% macro default__iso_weekday(date_expr) -%}
+    cast(extract(isodow from {{ date_expr }}) as integer)
+{%- endmacro %}
+{% macro spark__iso_weekday(date_expr) -%}
+    cast(extract(dayofweek_iso from {{ date_expr }}) as integer)
+{%- endmacro %}
+
+{#- ISO 8601 week-numbering year of a date (the year its ISO week belongs to). -#}
+{% macro iso_year(date_expr) -%}
+    {{ return(adapter.dispatch('iso_year', 'contact_center')(date_expr)) }}
+{%- endmacro %}
+{% macro default__iso_year(date_expr) -%}
+    cast(extract(isoyear from {{ date_expr }}) as integer)
+{%- endmacro %}
+{% macro spark__iso_year(date_expr) -%}
+    cast(extract(yearofweek from {{ date_expr }}) as integer)
+{%- endmacro %}

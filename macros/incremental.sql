@@ -61,12 +61,12 @@ where {{ load_window_predicate() }}
 {% macro load_window_start_date() -%}
     {%- if not execute -%}{{ return('9999-12-31') }}{%- endif -%}
     {%- set sql -%}
-        select cast(window_start_date as varchar) from {{ ref('int_load_window') }}
+        select cast(window_start_date as string) from {{ ref('int_load_window') }}
     {%- endset -%}
     {%- set start = run_query(sql).columns[0].values()[0] or '9999-12-31' -%}
     {%- if config.get('window_keeps_final') -%}
         {%- set sql -%}
-            select cast(min({{ config.get('window_column') }}) as varchar) from {{ this }} where not is_final
+            select cast(min({{ config.get('window_column') }}) as string) from {{ this }} where not is_final
         {%- endset -%}
         {%- set open_from = run_query(sql).columns[0].values()[0] -%}
         {%- if open_from and open_from < start -%}
@@ -161,7 +161,7 @@ where {{ load_window_predicate() }}
                     engine skip row groups and push the filter into a view
                     (a view's test at year scale: 1.0 s with a subquery,
                     0.25 s with the literal) -#}
-                {%- set found = run_query('select cast(window_start_date as varchar) from ' ~ window_relation) -%}
+                {%- set found = run_query('select cast(window_start_date as string) from ' ~ window_relation) -%}
                 {%- set start_value = found.columns[0].values()[0] if found is not none and found.rows | length > 0 else none -%}
                 {%- if start_value -%}
                     {%- set start = "date '" ~ start_value ~ "'" -%}

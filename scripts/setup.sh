@@ -1,5 +1,13 @@
 #!/usr/bin/env bash
 # README command 1: set everything up, generate demo data, build the warehouse.
+# `--spark` also installs the Spark target (PySpark, dbt-spark, Java 17;
+# docs/spark.md).
+for arg in "$@"; do
+  case "$arg" in
+    --spark) export CCW_SPARK=1 ;;
+    *) echo "setup.sh: unknown option $arg (only --spark)" >&2; exit 2 ;;
+  esac
+done
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 RAW_DIR="${RAW_DIR:-data/raw}"
 if [ ! -d "$RAW_DIR" ] || [ -z "$(ls -A "$RAW_DIR" 2>/dev/null)" ]; then

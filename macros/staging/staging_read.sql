@@ -10,7 +10,7 @@
     {%- set spec = raw_entity(entity_name) -%}
     {%- set parts = [] -%}
     {%- for k in spec.get('scope', spec['key']) -%}
-        {%- do parts.append("coalesce(cast(" ~ k ~ " as varchar), '')") -%}
+        {%- do parts.append("coalesce(cast(" ~ k ~ " as string), '')") -%}
     {%- endfor -%}
     {{ parts | join(" || '|' || ") }}
 {%- endmacro %}
@@ -115,6 +115,10 @@ select * from final
     (post-hook, same connection: the reject tables are temporary). A record
     already there (same file and line) is not copied twice. -#}
 {% macro reset_raw_ledgers(entity_name) %}
+    {{ return(adapter.dispatch('reset_raw_ledgers', 'contact_center')(entity_name)) }}
+{% endmacro %}
+
+{% macro default__reset_raw_ledgers(entity_name) %}
     {% if execute and not is_incremental() %}
         delete from raw.malformed_rows where entity = '{{ entity_name }}';
         delete from raw.file_manifest where entity = '{{ entity_name }}'
@@ -163,6 +167,10 @@ select * from final
 {#- The manifest entries (create_raw_views, check_raw_manifest) of the files
     this invocation's parsed model loaded: rows parsed or records rejected. -#}
 {% macro record_loaded_files(entity_name) %}
+    {{ return(adapter.dispatch('record_loaded_files', 'contact_center')(entity_name)) }}
+{% endmacro %}
+
+{% macro default__record_loaded_files(entity_name) %}
     {% if not execute %}{{ return('select 1') }}{% endif %}
     {% set root = raw_dir() %}
     {% set loaded = run_query(

@@ -26,7 +26,7 @@ holidays as (
 calendar as (
     select
         cast(date_day as date) as calendar_date,
-        cast(extract(isodow from date_day) as integer) as weekday_number
+        {{ iso_weekday("date_day") }} as weekday_number
     from days
 ),
 
@@ -34,7 +34,7 @@ final as (
     select
         calendar.calendar_date as date,
         cast({{ dbt.date_trunc('week', 'calendar.calendar_date') }} as date) as week,  -- noqa: RF04
-        cast(extract(isoyear from calendar.calendar_date) as integer) as iso_year,
+        {{ iso_year("calendar.calendar_date") }} as iso_year,
         cast(extract(week from calendar.calendar_date) as integer) as iso_week,
         cast({{ dbt.date_trunc('month', 'calendar.calendar_date') }} as date) as month,  -- noqa: RF04
         cast(extract(month from calendar.calendar_date) as integer) as month_number,

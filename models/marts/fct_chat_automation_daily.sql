@@ -22,7 +22,7 @@ channel_days as (
 
 final as (
     select
-        cast(channel as varchar) as channel,
+        cast(channel as string) as channel,
         cast(activity_date as date) as activity_date,
         cast(conversations as bigint) as conversations,
         cast(conversations_handled as bigint) as conversations_handled,

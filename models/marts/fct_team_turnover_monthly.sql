@@ -72,15 +72,15 @@ team_months as (
 final as (
     select
         cast(month_start as date) as month_start,
-        cast(team as varchar) as team,
+        cast(team as string) as team,
         cast(first_date as date) as first_date,
         cast(last_date as date) as last_date,
         cast(headcount_start as bigint) as headcount_start,
         cast(headcount_end as bigint) as headcount_end,
         cast(hires as bigint) as hires,
         cast(leavers as bigint) as leavers,
-        (headcount_start + headcount_end) / 2.0 as avg_headcount,
-        cast(leavers as double) / nullif((headcount_start + headcount_end) / 2.0, 0) as turnover_rate
+        cast(headcount_start + headcount_end as double) / 2 as avg_headcount,
+        cast(leavers as double) / nullif(cast(headcount_start + headcount_end as double) / 2, 0) as turnover_rate
     from team_months
     where headcount_start > 0 or headcount_end > 0 or hires > 0 or leavers > 0
 )

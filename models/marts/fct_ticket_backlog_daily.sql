@@ -269,9 +269,9 @@ running as (
 final as (
     select
         cast(activity_date as date) as activity_date,
-        cast(team as varchar) as team,
-        cast(channel as varchar) as channel,
-        cast(priority as varchar) as priority,
+        cast(team as string) as team,
+        cast(channel as string) as channel,
+        cast(priority as string) as priority,
         cast(created as bigint) as created,
         cast(solved as bigint) as solved,
         cast(solved_reopened as bigint) as solved_reopened,

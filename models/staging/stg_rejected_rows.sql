@@ -36,7 +36,7 @@ rejected as (
     select
         entity,
         'malformed_row' as reason_code,
-        cast(null as varchar) as record_key,
+        cast(null as string) as record_key,
         source_file,
         source_line,
         {{ raw_record_json(['source_line', 'error_type', 'csv_line', 'source_file']) }} as raw_record

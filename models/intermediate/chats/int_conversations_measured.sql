@@ -43,17 +43,24 @@ conversation_bounds as (
     group by conversation_id
 ),
 
+ticket_events_ranked as (
+    select
+        conversation_id,
+        ticket_id,
+        row_number() over (
+            partition by conversation_id
+            order by sent_at desc, message_id desc
+        ) as ticket_rank
+    from events
+    where ticket_id is not null
+),
+
 latest_tickets as (
     select
         conversation_id,
         ticket_id
-    from events
-    where ticket_id is not null
-    qualify
-        row_number() over (
-            partition by conversation_id
-            order by sent_at desc, message_id desc
-        ) = 1
+    from ticket_events_ranked
+    where ticket_rank = 1
 ),
 
 message_counts as (
@@ -84,17 +91,24 @@ agent_message_counts as (
     group by conversation_id, agent_id
 ),
 
-owners as (
+agents_ranked as (
     -- most agent messages; a tie goes to the agent whose first message came first
     select
         conversation_id,
-        agent_id as owner_agent_id
-    from agent_message_counts
-    qualify
+        agent_id,
         row_number() over (
             partition by conversation_id
             order by messages_sent desc, first_msg_seq asc
-        ) = 1
+        ) as owner_rank
+    from agent_message_counts
+),
+
+owners as (
+    select
+        conversation_id,
+        agent_id as owner_agent_id
+    from agents_ranked
+    where owner_rank = 1
 ),
 
 customer_runs as (

@@ -42,7 +42,7 @@ contacts as (
         source_ref,
         customer_id,
         owner_agent_id,
-        cast(null as varchar) as queue,
+        cast(null as string) as queue,
         activity_date,
         started_at,
         ended_at,

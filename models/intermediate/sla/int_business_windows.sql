@@ -21,7 +21,7 @@ public_holidays as (
 calendar as (
     select
         day_series.date_day as local_date,
-        cast(extract(isodow from day_series.date_day) as integer) as iso_weekday
+        {{ iso_weekday("day_series.date_day") }} as iso_weekday
     from (select 1 as one) as anchor
     cross join {{ date_series(dbt.dateadd('day', -1, first_date), dbt.dateadd('day', 1, last_date)) }} as day_series
 ),

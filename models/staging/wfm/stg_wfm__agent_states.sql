@@ -8,7 +8,7 @@ agent_states as (
 final as (
     select
         -- ids
-        md5(agent_id || '|' || cast(started_at as varchar)) as state_id,
+        md5(agent_id || '|' || cast(started_at as string)) as state_id,
         agent_id,
 
         -- strings

@@ -8,7 +8,7 @@ schedules as (
 final as (
     select
         -- ids
-        md5(agent_id || '|' || cast(shift_start as varchar)) as schedule_id,
+        md5(agent_id || '|' || cast(shift_start as string)) as schedule_id,
         agent_id,
 
         -- timestamps

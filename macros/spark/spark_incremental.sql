@@ -1,0 +1,115 @@
+{#- The project's incremental strategies on Spark without a table format
+    that can delete rows (Delta, Iceberg and Hudi jars are not on the package
+    index; a cluster with Delta can use them: docs/spark.md).
+
+    dbt-spark accepts append, merge, insert_overwrite and microbatch only;
+    these two macros of its incremental materialization are overridden (the
+    root project's macro wins over the adapter's) to add
+      delete+insert   (the staging resolved layer, unique_key scope_key) and
+      replace_window  (the windowed models, macros/incremental.sql)
+    as one rewrite: the load's rows are materialised, the target's rows they
+    do not replace are kept in a scratch table, and the target is
+    overwritten with both. A load therefore rewrites each windowed table
+    once (on DuckDB it deletes and inserts in place); the results are the
+    same, row for row (tests_py/test_spark.py). -#}
+
+{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
+    {% if raw_strategy in ['delete+insert', 'replace_window'] %}
+        {% do return(raw_strategy) %}
+    {% endif %}
+    {% do return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) %}
+{% endmacro %}
+
+{% macro dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) %}
+    {%- if strategy == 'delete+insert' -%}
+        {%- set replaced = unique_key ~ ' in (select ' ~ unique_key ~ ' from ' ~ target ~ '__new)' -%}
+        {{ spark_rewrite_incremental(source, target, replaced) }}
+    {%- elif strategy == 'replace_window' -%}
+        {{ spark_rewrite_incremental(source, target, load_window_predicate()) }}
+    {%- else -%}
+        {{ dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- `replaced`: the target rows the load's rows replace (may read
+    <target>__new, the load's rows) -#}
+{% macro spark_rewrite_incremental(source, target, replaced) -%}
+    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
+    {%- set new, kept = target ~ '__new', target ~ '__kept' -%}
+    {%- do run_query('drop table if exists ' ~ new) -%}
+    {%- do run_query('drop table if exists ' ~ kept) -%}
+    {%- do run_query('create table ' ~ new ~ ' using parquet as select ' ~ columns ~ ' from ' ~ source) -%}
+    {%- do run_query('create table ' ~ kept ~ ' using parquet as select ' ~ columns ~ ' from ' ~ target
+                     ~ ' where not coalesce(' ~ replaced ~ ', false)') -%}
+    insert overwrite table {{ target }}
+    select {{ columns }} from {{ kept }}
+    union all
+    select {{ columns }} from {{ new }}
+{%- endmacro %}
+
+{#- Seeds on Spark: dbt-spark's session connection substitutes seed values
+    into the insert without escaping (`'New Year's Day'` breaks the
+    statement); the values are written as escaped literals here instead. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {% set column_override = model['config'].get('column_types', {}) %}
+    {% set statements = [] %}
+    {% for chunk in agate_table.rows | batch(get_batch_size()) %}
+        {% set values = [] %}
+        {% for row in chunk %}
+            {% set cells = [] %}
+            {% for value in row %}
+                {% set col_name = agate_table.column_names[loop.index0] %}
+                {% set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) %}
+                {% if value is none %}
+                    {% do cells.append('cast(null as ' ~ type ~ ')') %}
+                {% else %}
+                    {% set text = value | string | replace('\\', '\\\\') | replace("'", "\\'") %}
+                    {% do cells.append("cast('" ~ text ~ "' as " ~ type ~ ")") %}
+                {% endif %}
+            {% endfor %}
+            {% do values.append('(' ~ cells | join(',') ~ ')') %}
+        {% endfor %}
+        {% set sql = 'insert into ' ~ this.render() ~ ' values ' ~ values | join(',') %}
+        {% do adapter.add_query(sql, abridge_sql_log=True) %}
+        {% if loop.index0 == 0 %}{% do statements.append(sql) %}{% endif %}
+    {% endfor %}
+    {{ return(statements[0]) }}
+{% endmacro %}
+
+{#- Contracts on Spark: plain Parquet tables cannot hold NOT NULL or CHECK
+    constraints (Delta can), so dbt-spark's ALTER TABLE fails. The
+    constraints are verified instead, right after the table is created: one
+    query counts the rows breaking each not_null and check constraint (column
+    and model level) and the model fails naming them, as an enforced
+    constraint fails the insert on DuckDB. -#}
+{% macro spark__persist_constraints(relation, model) %}
+    {% if not config.get('contract').enforced %}{{ return(none) }}{% endif %}
+    {% set checks = [] %}
+    {% for column_name, column in model.columns.items() %}
+        {% for constraint in column.get('constraints', []) %}
+            {% if constraint.type == 'not_null' %}
+                {% do checks.append((column_name ~ ' is null', column_name ~ ' is null')) %}
+            {% elif constraint.type == 'check' %}
+                {% do checks.append(('not (' ~ constraint.expression ~ ')', column_name ~ ': ' ~ constraint.expression)) %}
+            {% endif %}
+        {% endfor %}
+    {% endfor %}
+    {% for constraint in model.get('constraints', []) if constraint.type == 'check' %}
+        {% do checks.append(('not (' ~ constraint.expression ~ ')', constraint.expression)) %}
+    {% endfor %}
+    {% if not checks %}{{ return(none) }}{% endif %}
+    {% set counts = [] %}
+    {% for failing, label in checks %}
+        {#- a check that is null passes, as in SQL -#}
+        {% do counts.append('count(case when ' ~ failing ~ ' then 1 end)') %}
+    {% endfor %}
+    {% set result = run_query('select ' ~ counts | join(', ') ~ ' from ' ~ relation) %}
+    {% set broken = [] %}
+    {% for failing, label in checks %}
+        {% set n = result.rows[0][loop.index0] %}
+        {% if n > 0 %}{% do broken.append(label ~ ' (' ~ n ~ ' rows)') %}{% endif %}
+    {% endfor %}
+    {% if broken %}
+        {{ exceptions.raise_compiler_error(relation ~ " breaks its contract's constraints: " ~ broken | join('; ')) }}
+    {% endif %}
+{% endmacro %}
