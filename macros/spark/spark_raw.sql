@@ -11,9 +11,8 @@
     of `{a,b,...}`. Dropping an external table never deletes the files.
 
     Differences from DuckDB, by design of the engine:
-    - a malformed CSV record has no line number (Spark's CSV reader does not
-      report one): raw.malformed_rows.source_line is null, csv_line holds
-      the record's text;
+    - Spark's CSV reader reports no line number for a malformed record: the
+      line is found by the record's text in the file (spark__capture_malformed_rows);
     - raw.malformed_rows and raw.file_manifest are plain Parquet tables
       (no DELETE on non-Delta tables): a delete rewrites the table
       (spark_delete_where).
@@ -347,29 +346,69 @@
     select 1
 {% endmacro %}
 
-{#- records of the entity's CSV groups that did not split into fields, not
-    yet in the ledger (same file and text) -#}
+{#- records of the entity's CSV groups that did not split into the
+    header's fields, not yet in the ledger, with their line: the first line
+    of the record's text found in the file (binaryFile, lines numbered from
+    the header's 1), and DuckDB's error type and message for a record with
+    too few or too many fields (fields counted outside quotes). -#}
 {% macro spark__capture_malformed_rows(entity_name) %}
     {% if not execute %}{{ return('select 1') }}{% endif %}
     {% set groups = run_query("show tables in raw like '" ~ entity_name ~ "__csv_*'") %}
     {% if not groups.rows %}{{ return('select 1') }}{% endif %}
     {% set selects = [] %}
     {% for row in groups.rows %}
-        {% do selects.append("select " ~ spark_uri_to_path('input_file_name()') ~ " as source_file, _corrupt_record from raw." ~ row[1] ~ " where _corrupt_record is not null") %}
+        {% set width = run_query('describe raw.' ~ row[1]).rows | length - 1 %}
+        {% do selects.append("select " ~ spark_uri_to_path('input_file_name()') ~ " as source_file, _corrupt_record as csv_line, "
+            ~ width ~ " as expected_fields from raw." ~ row[1] ~ " where _corrupt_record is not null") %}
     {% endfor %}
+    {% set bad_sql = selects | join(' union all ') %}
+    {% set files = run_query('select distinct source_file from (' ~ bad_sql ~ ')').columns[0].values() | list %}
+    {% if not files %}{{ return('select 1') }}{% endif %}
     insert into raw.malformed_rows
-    select distinct
+    with bad as (
+        select distinct
+            source_file,
+            csv_line,
+            expected_fields,
+            size(split(regexp_replace(csv_line, '"([^"]|"")*"', ''), ',', -1)) as found_fields
+        from ({{ bad_sql }})
+    ),
+    file_lines as (
+        select
+            {{ spark_uri_to_path('path') }} as source_file,
+            cast(numbered.pos + 1 as bigint) as source_line,
+            regexp_replace(numbered.line, '\r$', '') as line_text
+        from binaryFile.`{{ spark_path_glob(files) }}`
+        lateral view posexplode(split(decode(content, 'UTF-8'), '\n')) numbered as pos, line
+    ),
+    located as (
+        select distinct
+            file_lines.source_file,
+            file_lines.source_line,
+            bad.csv_line,
+            bad.expected_fields,
+            bad.found_fields
+        from bad
+        inner join file_lines
+            on file_lines.source_file = bad.source_file
+            and file_lines.line_text = regexp_replace(split(bad.csv_line, '\n')[0], '\r$', '')
+    )
+    select
         '{{ entity_name }}' as entity,
-        bad.source_file,
-        cast(null as bigint) as source_line,
-        'MALFORMED RECORD' as error_type,
-        bad._corrupt_record as csv_line,
-        'record does not split into the header''s fields' as error_message,
+        located.source_file,
+        located.source_line,
+        case
+            when located.found_fields > located.expected_fields then 'TOO MANY COLUMNS'
+            when located.found_fields < located.expected_fields then 'MISSING COLUMNS'
+            else 'MALFORMED RECORD'
+        end as error_type,
+        located.csv_line,
+        'Expected Number of Columns: ' || located.expected_fields || ' Found: ' || located.found_fields as error_message,
         '{{ invocation_id }}' as loaded_in
-    from ({{ selects | join(' union all ') }}) as bad
+    from located
     where not exists (
         select 1 from raw.malformed_rows as m
-        where m.entity = '{{ entity_name }}' and m.source_file = bad.source_file and m.csv_line = bad._corrupt_record
+        where m.entity = '{{ entity_name }}' and m.source_file = located.source_file and m.source_line = located.source_line
     )
 {% endmacro %}
 
