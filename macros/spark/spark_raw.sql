@@ -225,6 +225,20 @@
         "create table if not exists raw.malformed_rows (entity string, source_file string, "
         ~ "source_line bigint, error_type string, csv_line string, error_message string, loaded_in string) using parquet"
     ) %}
+    {#- the files listed now, for the parsed models' new-file filter
+        (spark__raw_new_files_filter: no second listing, no scan) -#}
+    {% set listed_rows = [] %}
+    {% for name, formats in files_by_entity.items() %}
+        {% for path in formats['csv'] + formats['parquet'] %}
+            {% do listed_rows.append("('" ~ name ~ "', '" ~ sql_quote_text(path) ~ "')") %}
+        {% endfor %}
+    {% endfor %}
+    {% do statements.append('drop table if exists raw.listed_files') %}
+    {% do statements.append(
+        "create table raw.listed_files using parquet as select * from (values "
+        ~ (listed_rows | join(', ') if listed_rows else "(cast(null as string), cast(null as string))")
+        ~ ") as t(entity, file)" ~ ("" if listed_rows else " where false")
+    ) %}
     {% do statements.append('drop table if exists raw.skipped_files') %}
     {% set skipped_rows = [] %}
     {% for name, path in skipped %}
@@ -326,10 +340,9 @@
 
 {% macro spark__raw_new_files_filter(entity_name, loaded) -%}
     {%- if not execute -%}{{ return('false') }}{%- endif -%}
-    {%- set spec = raw_entity(entity_name) -%}
     {%- set listing = run_query(
-        "select distinct source_file from raw." ~ entity_name
-        ~ " where source_file not in (select distinct source_file from " ~ loaded ~ ")"
+        "select file from raw.listed_files where entity = '" ~ entity_name ~ "' "
+        ~ "and file not in (select distinct source_file from " ~ loaded ~ ") order by file"
     ) -%}
     {%- set files = listing.columns[0].values() | list -%}
     {%- if files | length == 0 -%}
