@@ -57,6 +57,8 @@ def main() -> None:
 
         simulate_to_folder(raw, days=args.days, agents=args.agents, ground_truth=False)
     raw_files = sum(1 for p in raw.glob("*/*/*") if p.is_file())
+    days = sorted({p.stem for p in raw.glob("*/*/*") if p.is_file()})
+    span = f"{days[0]}..{days[-1]}, {len(days)} days" if days else "no files"
     times = {}
     for target, folder in (("dev", work / "duckdb"), ("spark", work / "spark_build")):
         folder.mkdir(parents=True, exist_ok=True)
@@ -76,7 +78,7 @@ def main() -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         with (PROJECT_ROOT / "benchmarks" / "results.md").open("a", encoding="utf-8") as f:
             f.write(
-                f"\n### Engines: DuckDB and Spark on {raw.name} ({raw_files} raw files, {contacts} contacts), {stamp}\n\n"
+                f"\n### Engines: DuckDB and Spark, {span} ({raw_files} raw files, {contacts} contacts), {stamp}\n\n"
                 f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
                 "`dbt build --full-refresh` (seeds, models, unit and data tests), one run each "
                 "(benchmarks/engines.py).\n\n"
