@@ -102,14 +102,7 @@
             {{ exceptions.raise_compiler_error(not_utf8_message(not_utf8[0], not_utf8 | length - 1)) }}
         {% endif %}
         {% for row in headers.rows %}
-            {% set line = (row[1] or '') | replace('\ufeff', '') %}
-            {% set cols = [] %}
-            {% if line | trim != '' %}
-                {% for c in line.split(',') %}
-                    {% do cols.append(c | trim | trim('"') | trim | lower) %}
-                {% endfor %}
-            {% endif %}
-            {% do csv_header.update({row[0]: cols}) %}
+            {% do csv_header.update({row[0]: raw_header_columns(row[1])}) %}
         {% endfor %}
     {% endif %}
 
@@ -137,25 +130,8 @@
         {% set branches = [] %}
 
         {#- CSV: group files by header, one read_csv per group -#}
-        {% set csv_groups = {} %}
-        {% set csv_group_order = [] %}
-        {% for path in files_by_entity[name]['csv'] %}
-            {% set cols = csv_header.get(path, []) %}
-            {% if cols | length > 0 %}
-                {% set missing = wanted | reject('in', cols) | list %}
-                {% if missing %}
-                    {% do errors.append("entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
-                        ~ missing | join(', ') ~ " (header: " ~ cols | join(', ') ~ ")") %}
-                {% else %}
-                    {% set sig = cols | join(',') %}
-                    {% if sig not in csv_groups %}
-                        {% do csv_groups.update({sig: []}) %}
-                        {% do csv_group_order.append(sig) %}
-                    {% endif %}
-                    {% do csv_groups[sig].append(path) %}
-                {% endif %}
-            {% endif %}
-        {% endfor %}
+        {% set grouped = raw_csv_groups(name, files_by_entity[name]['csv'], csv_header, wanted, errors) %}
+        {% set csv_groups, csv_group_order = grouped['groups'], grouped['order'] %}
         {% for sig in csv_group_order %}
             {% set cols = sig.split(',') %}
             {% set typed = [] %}
@@ -228,29 +204,10 @@
             ) %}
         {% endfor %}
 
-        {% if not branches %}
-            {% set nulls = [] %}
-            {% for c in wanted %}{% do nulls.append('cast(null as varchar) as "' ~ c ~ '"') %}{% endfor %}
-            {% do branches.append("select " ~ nulls | join(', ') ~ ", cast(null as varchar) as source_file where false") %}
-        {% endif %}
-
-        {% set outer = [] %}
-        {% for c in wanted %}{% do outer.append('cast("' ~ c ~ '" as varchar) as "' ~ c ~ '"') %}{% endfor %}
-        {% do statements.append(
-            "create or replace view raw." ~ name ~ " as select " ~ outer | join(', ')
-            ~ ", cast(source_file as varchar) as source_file, "
-            ~ parse_ts('"' ~ spec['loaded_at'] ~ '"', spec['system']) ~ " as _loaded_at from ("
-            ~ branches | join(' union all ') ~ ") as raw_files"
-        ) %}
+        {% do statements.append(raw_entity_view_sql(name, spec, branches)) %}
     {% endfor %}
 
-    {% if errors %}
-        {{ exceptions.raise_compiler_error(
-            "Raw files do not match the contract (raw-sources.md), missing required column(s):\n  - "
-            ~ errors[:20] | join('\n  - ')
-            ~ ('\n  ... and ' ~ (errors | length - 20) ~ ' more' if errors | length > 20 else '')
-        ) }}
-    {% endif %}
+    {% do raise_raw_contract_errors(errors) %}
 
     {#- the ledgers: malformed CSV records (kept across incremental builds) and
         the files of other extensions (listed anew every invocation) -#}
@@ -267,9 +224,7 @@
         ~ (skipped_rows | join(', ') if skipped_rows else "(null, null)")
         ~ ") as t(entity, file)" ~ ("" if skipped_rows else " where false")
     ) %}
-    {% for name, path in skipped[:10] %}
-        {% do exceptions.warn("skipped " ~ path ~ " (entity " ~ name ~ "): only .csv and .parquet files are read; listed in raw.skipped_files") %}
-    {% endfor %}
+    {% do warn_skipped_files(skipped) %}
 
     {% for statement in statements %}
         {% do run_query(statement) %}
@@ -424,6 +379,76 @@
             {% endif %}
         {% endfor %}
     {% endif %}
+    {% do raise_changed_raw_files(problems) %}
+{% endmacro %}
+
+{#- One line for a CSV file that is not UTF-8 (read_blob check here, DuckDB's
+    INVALID ENCODING rejects in capture_malformed_rows). -#}
+{% macro not_utf8_message(path, more=0) %}
+    {{ return("Raw file " ~ path ~ " is not UTF-8" ~ (" (and " ~ more ~ " more)" if more > 0 else "")
+        ~ ": the contract reads UTF-8 CSV; convert it, e.g. for a GBK/GB18030 export "
+        ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet") }}
+{% endmacro %}
+
+{#- The helpers both engines' readers share (duckdb__ and spark__create_raw_views,
+    check_raw_manifest). -#}
+
+{#- A CSV header line as the lower-case column names, quotes, spaces and a
+    byte-order mark removed; [] for a blank line. -#}
+{% macro raw_header_columns(line) %}
+    {% set line = (line or '') | replace('\ufeff', '') %}
+    {% set cols = [] %}
+    {% if line | trim != '' %}
+        {% for c in line.split(',') %}
+            {% do cols.append(c | trim | trim('"') | trim | lower) %}
+        {% endfor %}
+    {% endif %}
+    {{ return(cols) }}
+{% endmacro %}
+
+{#- An entity's CSV files grouped by header ({'groups': {header: [path]},
+    'order': [header]}); a file lacking a contract column is added to
+    `errors`; a header-only or empty file (no columns) is left out. -#}
+{% macro raw_csv_groups(name, paths, csv_header, wanted, errors) %}
+    {% set groups = {} %}
+    {% set order = [] %}
+    {% for path in paths %}
+        {% set cols = csv_header.get(path, []) %}
+        {% if cols | length > 0 %}
+            {% set missing = wanted | reject('in', cols) | list %}
+            {% if missing %}
+                {% do errors.append("entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
+                    ~ missing | join(', ') ~ " (header: " ~ cols | join(', ') ~ ")") %}
+            {% else %}
+                {% set sig = cols | join(',') %}
+                {% if sig not in groups %}
+                    {% do groups.update({sig: []}) %}
+                    {% do order.append(sig) %}
+                {% endif %}
+                {% do groups[sig].append(path) %}
+            {% endif %}
+        {% endif %}
+    {% endfor %}
+    {{ return({'groups': groups, 'order': order}) }}
+{% endmacro %}
+
+{% macro raise_raw_contract_errors(errors) %}
+    {% if errors %}
+        {{ exceptions.raise_compiler_error(
+            "Raw files do not match the contract (raw-sources.md), missing required column(s):\n  - "
+            ~ errors[:20] | join('\n  - ')
+            ~ ('\n  ... and ' ~ (errors | length - 20) ~ ' more' if errors | length > 20 else '')
+        ) }}
+    {% endif %}
+{% endmacro %}
+
+{% macro warn_skipped_files(skipped) %}
+    {% for name, path in skipped[:10] %}
+        {% do exceptions.warn("skipped " ~ path ~ " (entity " ~ name ~ "): only .csv and .parquet files are read; listed in raw.skipped_files") %}
+    {% endfor %}
+{% endmacro %}
+
+{% macro raise_changed_raw_files(problems) %}
     {% if problems %}
         {{ exceptions.raise_compiler_error(
             "Raw file " ~ problems[0] ~ " since the warehouse loaded it"
@@ -434,10 +459,23 @@
     {% endif %}
 {% endmacro %}
 
-{#- One line for a CSV file that is not UTF-8 (read_blob check here, DuckDB's
-    INVALID ENCODING rejects in capture_malformed_rows). -#}
-{% macro not_utf8_message(path, more=0) %}
-    {{ return("Raw file " ~ path ~ " is not UTF-8" ~ (" (and " ~ more ~ " more)" if more > 0 else "")
-        ~ ": the contract reads UTF-8 CSV; convert it, e.g. for a GBK/GB18030 export "
-        ~ "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or export Parquet") }}
+{#- `create or replace view raw.<name>` over the union of the entity's file
+    branches (each selecting the contract columns and source_file), every
+    column as text, plus _loaded_at; an entity without files gets an empty
+    view with the same columns. Identifiers quoted the engine's way. -#}
+{% macro raw_entity_view_sql(name, spec, branches) %}
+    {% set wanted = spec['columns'] | map(attribute='name') | list %}
+    {% if not branches %}
+        {% set nulls = [] %}
+        {% for c in wanted %}{% do nulls.append('cast(null as string) as ' ~ adapter.quote(c)) %}{% endfor %}
+        {% set branches = ["select " ~ nulls | join(', ') ~ ", cast(null as string) as source_file where false"] %}
+    {% endif %}
+    {% set outer = [] %}
+    {% for c in wanted %}{% do outer.append('cast(' ~ adapter.quote(c) ~ ' as string) as ' ~ adapter.quote(c)) %}{% endfor %}
+    {{ return(
+        "create or replace view raw." ~ name ~ " as select " ~ outer | join(', ')
+        ~ ", cast(source_file as string) as source_file, "
+        ~ parse_ts(adapter.quote(spec['loaded_at']), spec['system']) ~ " as _loaded_at from ("
+        ~ branches | join(' union all ') ~ ") as raw_files"
+    ) }}
 {% endmacro %}

@@ -73,14 +73,7 @@
             {% if name in contract and fmt == 'csv' %}
                 {% do files_by_entity[name]['csv'].append(path) %}
                 {% if row[2] %}{% do not_utf8.append(path) %}{% endif %}
-                {% set line = (row[1] or '') | replace('\ufeff', '') %}
-                {% set cols = [] %}
-                {% if line | trim != '' %}
-                    {% for c in line.split(',') %}
-                        {% do cols.append(c | trim | trim('"') | trim | lower) %}
-                    {% endfor %}
-                {% endif %}
-                {% do csv_header.update({path: cols}) %}
+                {% do csv_header.update({path: raw_header_columns(row[1])}) %}
             {% elif name in contract and fmt == 'parquet' %}
                 {% do files_by_entity[name]['parquet'].append(path) %}
             {% elif name in contract and not raw_file_is_hidden(parts[2]) %}
@@ -105,25 +98,8 @@
     {% for name, spec in contract.items() %}
         {% set wanted = spec['columns'] | map(attribute='name') | list %}
         {% set branches = [] %}
-        {% set csv_groups = {} %}
-        {% set csv_group_order = [] %}
-        {% for path in files_by_entity[name]['csv'] %}
-            {% set cols = csv_header.get(path, []) %}
-            {% if cols | length > 0 %}
-                {% set missing = wanted | reject('in', cols) | list %}
-                {% if missing %}
-                    {% do errors.append("entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
-                        ~ missing | join(', ') ~ " (header: " ~ cols | join(', ') ~ ")") %}
-                {% else %}
-                    {% set sig = cols | join(',') %}
-                    {% if sig not in csv_groups %}
-                        {% do csv_groups.update({sig: []}) %}
-                        {% do csv_group_order.append(sig) %}
-                    {% endif %}
-                    {% do csv_groups[sig].append(path) %}
-                {% endif %}
-            {% endif %}
-        {% endfor %}
+        {% set grouped = raw_csv_groups(name, files_by_entity[name]['csv'], csv_header, wanted, errors) %}
+        {% set csv_groups, csv_group_order = grouped['groups'], grouped['order'] %}
         {#- forget the groups of an earlier invocation -#}
         {% set old = run_query("show tables in raw like '" ~ name ~ "__csv_*'") %}
         {% for row in old.rows %}
@@ -197,29 +173,10 @@
             ) %}
         {% endfor %}
 
-        {% if not branches %}
-            {% set nulls = [] %}
-            {% for c in wanted %}{% do nulls.append('cast(null as string) as `' ~ c ~ '`') %}{% endfor %}
-            {% do branches.append("select " ~ nulls | join(', ') ~ ", cast(null as string) as source_file where false") %}
-        {% endif %}
-
-        {% set outer = [] %}
-        {% for c in wanted %}{% do outer.append('cast(`' ~ c ~ '` as string) as `' ~ c ~ '`') %}{% endfor %}
-        {% do statements.append(
-            "create or replace view raw." ~ name ~ " as select " ~ outer | join(', ')
-            ~ ", cast(source_file as string) as source_file, "
-            ~ parse_ts('`' ~ spec['loaded_at'] ~ '`', spec['system']) ~ " as _loaded_at from ("
-            ~ branches | join(' union all ') ~ ") as raw_files"
-        ) %}
+        {% do statements.append(raw_entity_view_sql(name, spec, branches)) %}
     {% endfor %}
 
-    {% if errors %}
-        {{ exceptions.raise_compiler_error(
-            "Raw files do not match the contract (raw-sources.md), missing required column(s):\n  - "
-            ~ errors[:20] | join('\n  - ')
-            ~ ('\n  ... and ' ~ (errors | length - 20) ~ ' more' if errors | length > 20 else '')
-        ) }}
-    {% endif %}
+    {% do raise_raw_contract_errors(errors) %}
 
     {% do statements.append(
         "create table if not exists raw.malformed_rows (entity string, source_file string, "
@@ -249,9 +206,7 @@
         ~ (skipped_rows | join(', ') if skipped_rows else "(cast(null as string), cast(null as string))")
         ~ ") as t(entity, file)" ~ ("" if skipped_rows else " where false")
     ) %}
-    {% for name, path in skipped[:10] %}
-        {% do exceptions.warn("skipped " ~ path ~ " (entity " ~ name ~ "): only .csv and .parquet files are read; listed in raw.skipped_files") %}
-    {% endfor %}
+    {% do warn_skipped_files(skipped) %}
 
     {% for statement in statements %}
         {% do run_query(statement) %}
@@ -328,14 +283,7 @@
             {% do problems.append(row[0] ~ " was rewritten (same size, other content)") %}
         {% endif %}
     {% endfor %}
-    {% if problems %}
-        {{ exceptions.raise_compiler_error(
-            "Raw file " ~ problems[0] ~ " since the warehouse loaded it"
-            ~ (" (and " ~ (problems | length - 1) ~ " more changed files)" if problems | length > 1 else "")
-            ~ ": the warehouse holds its old rows; rebuild with `ccw build --full-refresh` "
-            ~ "(or `dbt build --full-refresh`), or put the file back as it was"
-        ) }}
-    {% endif %}
+    {% do raise_changed_raw_files(problems) %}
 {% endmacro %}
 
 {% macro spark__raw_new_files_filter(entity_name, loaded) -%}
@@ -428,12 +376,7 @@
 {% macro spark__record_loaded_files(entity_name) %}
     {% if not execute %}{{ return('select 1') }}{% endif %}
     {% set root = raw_dir() %}
-    {% set loaded = run_query(
-        "select distinct source_file from " ~ this ~ " where loaded_in = '" ~ invocation_id ~ "' "
-        ~ "union select distinct source_file from raw.malformed_rows where entity = '" ~ entity_name ~ "' "
-        ~ "and loaded_in = '" ~ invocation_id ~ "'"
-    ) %}
-    {% set files = loaded.columns[0].values() | list %}
+    {% set files = raw_files_loaded_now(entity_name) %}
     {% if not files %}{{ return('select 1') }}{% endif %}
     {% do spark_delete_where('raw.file_manifest', 'source_file in (' ~ sql_path_list(files)[1:-1] ~ ')') %}
     {{ return(

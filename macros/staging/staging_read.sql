@@ -173,12 +173,7 @@ select * from final
 {% macro default__record_loaded_files(entity_name) %}
     {% if not execute %}{{ return('select 1') }}{% endif %}
     {% set root = raw_dir() %}
-    {% set loaded = run_query(
-        "select distinct source_file from " ~ this ~ " where loaded_in = '" ~ invocation_id ~ "' "
-        ~ "union select distinct source_file from raw.malformed_rows where entity = '" ~ entity_name ~ "' "
-        ~ "and loaded_in = '" ~ invocation_id ~ "'"
-    ) %}
-    {% set files = loaded.columns[0].values() | list %}
+    {% set files = raw_files_loaded_now(entity_name) %}
     {% if not files %}{{ return('select 1') }}{% endif %}
     {{ return(
         "delete from raw.file_manifest where source_file in (" ~ sql_path_list(files)[1:-1] ~ "); "
@@ -186,4 +181,15 @@ select * from final
         ~ (root | length + 2) ~ "), filename, size, cast(last_modified as varchar), md5(content), '"
         ~ invocation_id ~ "' from read_blob(" ~ sql_path_list(files) ~ ")"
     ) }}
+{% endmacro %}
+
+{#- The files this invocation's parsed model (`this`) loaded: rows parsed or
+    records rejected as malformed. -#}
+{% macro raw_files_loaded_now(entity_name) %}
+    {% set loaded = run_query(
+        "select distinct source_file from " ~ this ~ " where loaded_in = '" ~ invocation_id ~ "' "
+        ~ "union select distinct source_file from raw.malformed_rows where entity = '" ~ entity_name ~ "' "
+        ~ "and loaded_in = '" ~ invocation_id ~ "'"
+    ) %}
+    {{ return(loaded.columns[0].values() | list) }}
 {% endmacro %}
