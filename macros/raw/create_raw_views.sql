@@ -215,15 +215,7 @@
         "create table if not exists raw.malformed_rows (entity varchar, source_file varchar, "
         ~ "source_line bigint, error_type varchar, csv_line varchar, error_message varchar, loaded_in varchar)"
     ) %}
-    {% set skipped_rows = [] %}
-    {% for name, path in skipped %}
-        {% do skipped_rows.append("('" ~ name ~ "', '" ~ sql_quote_text(path) ~ "')") %}
-    {% endfor %}
-    {% do statements.append(
-        "create or replace table raw.skipped_files as select * from (values "
-        ~ (skipped_rows | join(', ') if skipped_rows else "(null, null)")
-        ~ ") as t(entity, file)" ~ ("" if skipped_rows else " where false")
-    ) %}
+    {% do statements.append("create or replace table raw.skipped_files as " ~ raw_entity_files_select(skipped)) %}
     {% do warn_skipped_files(skipped) %}
 
     {% for statement in statements %}
@@ -477,5 +469,19 @@
         ~ ", cast(source_file as string) as source_file, "
         ~ parse_ts(adapter.quote(spec['loaded_at']), spec['system']) ~ " as _loaded_at from ("
         ~ branches | join(' union all ') ~ ") as raw_files"
+    ) }}
+{% endmacro %}
+
+{#- `select * from (values ...) as t(entity, file)` of (entity, path) pairs,
+    text columns; no row (but the columns) for an empty list. -#}
+{% macro raw_entity_files_select(pairs) %}
+    {% set rows = [] %}
+    {% for name, path in pairs %}
+        {% do rows.append("('" ~ name ~ "', '" ~ sql_quote_text(path) ~ "')") %}
+    {% endfor %}
+    {{ return(
+        "select * from (values "
+        ~ (rows | join(', ') if rows else "(cast(null as string), cast(null as string))")
+        ~ ") as t(entity, file)" ~ ("" if rows else " where false")
     ) }}
 {% endmacro %}

@@ -184,28 +184,14 @@
     ) %}
     {#- the files listed now, for the parsed models' new-file filter
         (spark__raw_new_files_filter: no second listing, no scan) -#}
-    {% set listed_rows = [] %}
+    {% set listed = [] %}
     {% for name, formats in files_by_entity.items() %}
-        {% for path in formats['csv'] + formats['parquet'] %}
-            {% do listed_rows.append("('" ~ name ~ "', '" ~ sql_quote_text(path) ~ "')") %}
-        {% endfor %}
+        {% for path in formats['csv'] + formats['parquet'] %}{% do listed.append((name, path)) %}{% endfor %}
     {% endfor %}
     {% do statements.append('drop table if exists raw.listed_files') %}
-    {% do statements.append(
-        "create table raw.listed_files using parquet as select * from (values "
-        ~ (listed_rows | join(', ') if listed_rows else "(cast(null as string), cast(null as string))")
-        ~ ") as t(entity, file)" ~ ("" if listed_rows else " where false")
-    ) %}
+    {% do statements.append("create table raw.listed_files using parquet as " ~ raw_entity_files_select(listed)) %}
     {% do statements.append('drop table if exists raw.skipped_files') %}
-    {% set skipped_rows = [] %}
-    {% for name, path in skipped %}
-        {% do skipped_rows.append("('" ~ name ~ "', '" ~ sql_quote_text(path) ~ "')") %}
-    {% endfor %}
-    {% do statements.append(
-        "create table raw.skipped_files using parquet as select * from (values "
-        ~ (skipped_rows | join(', ') if skipped_rows else "(cast(null as string), cast(null as string))")
-        ~ ") as t(entity, file)" ~ ("" if skipped_rows else " where false")
-    ) %}
+    {% do statements.append("create table raw.skipped_files using parquet as " ~ raw_entity_files_select(skipped)) %}
     {% do warn_skipped_files(skipped) %}
 
     {% for statement in statements %}
