@@ -4,10 +4,7 @@
 
 {#- A wall-clock timestamp (no zone) in time zone `tz` -> naive UTC. -#}
 {% macro wall_time_to_utc(expr, tz) -%}
-    {{ return(adapter.dispatch('wall_time_to_utc', 'contact_center')(expr, tz)) }}
-{%- endmacro %}
-{% macro duckdb__wall_time_to_utc(expr, tz) -%}
-    timezone('UTC', timezone('{{ tz }}', cast({{ expr }} as timestamp)))
+    {{ return(wall_time_in_zone_to_utc(expr, "'" ~ tz ~ "'")) }}
 {%- endmacro %}
 
 {#- A timestamp with zone (instant) -> naive UTC. -#}

@@ -37,7 +37,7 @@
         {{ wall_time_to_utc(parse_wall_time(v), var('telephony_timezone')) }}
     {%- elif system == 'survey' -%}
         {#- naive, UTC -#}
-        try_strptime({{ v }}, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
+        {{ parse_wall_time(v) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("parse_ts: unknown system '" ~ system ~ "'") }}
     {%- endif -%}

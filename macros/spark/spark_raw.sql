@@ -25,11 +25,13 @@
 {#- `{a,b}` glob of absolute paths for a Spark file source -#}
 {% macro spark_path_glob(paths) -%}
     {%- if paths | length == 1 -%}{{ return(sql_quote_text(paths[0])) }}{%- endif -%}
-    {%- set common = paths[0].rsplit('/', 1)[0] -%}
-    {%- set names = [] -%}
-    {%- for p in paths -%}{%- do names.append(p.rsplit('/', 1)[1]) -%}{%- endfor -%}
-    {%- if paths | map('replace', common ~ '/', '') | select('in', names) | list | length == paths | length -%}
-        {{ return(sql_quote_text(common ~ '/{' ~ names | join(',') ~ '}')) }}
+    {%- set folders, names = [], [] -%}
+    {%- for p in paths -%}
+        {%- do folders.append(p.rsplit('/', 1)[0]) -%}
+        {%- do names.append(p.rsplit('/', 1)[1]) -%}
+    {%- endfor -%}
+    {%- if folders | unique | list | length == 1 -%}
+        {{ return(sql_quote_text(folders[0] ~ '/{' ~ names | join(',') ~ '}')) }}
     {%- endif -%}
     {{ return(sql_quote_text('{' ~ paths | join(',') ~ '}')) }}
 {%- endmacro %}
@@ -81,7 +83,9 @@
             {% endif %}
         {% endif %}
     {% endfor %}
-    {% if not listing.rows %}
+    {% set exports = [] %}
+    {% for formats in files_by_entity.values() %}{% do exports.extend(formats['csv'] + formats['parquet']) %}{% endfor %}
+    {% if not exports %}
         {{ exceptions.raise_compiler_error(
             "Raw folder " ~ root ~ " has no export files (<system>/<entity>/*.csv or *.parquet, raw-sources.md): "
             ~ "point RAW_DIR (or --raw-dir) at your exports, or run `ccw simulate --out " ~ root ~ "` for demo data"
@@ -242,8 +246,11 @@
     end
 {%- endmacro %}
 
-{#- Spark: the manifest is created; a changed or deleted file is found by
-    size and time (binaryFile listing), content hashes as on DuckDB. -#}
+{#- Spark: as on DuckDB, a file is compared by size and modification time
+    from the listing (binaryFile reads no content for it), and only a file
+    of the same size with another time is hashed. The manifest keeps the
+    time of the load (no UPDATE on Parquet tables), so a touched file with
+    the same content is hashed again on each load. -#}
 {% macro spark__check_raw_manifest(root) %}
     {% do run_query(
         "create table if not exists raw.file_manifest (entity string, relative_path string, source_file string, "
@@ -252,23 +259,33 @@
     {% if flags.FULL_REFRESH %}{{ return(none) }}{% endif %}
     {% set changes = run_query(
         "with current_files as (select " ~ spark_uri_to_path('path') ~ " as filename, length as size, "
-        ~ "md5(content) as content_md5 from binaryFile.`" ~ root ~ "/*/*/*`) "
-        ~ "select m.source_file, c.filename is null as is_deleted, c.size <=> m.size as same_size, m.size, c.size, "
-        ~ "c.content_md5 <=> m.content_md5 as same_content "
+        ~ "cast(modificationTime as string) as last_modified from binaryFile.`" ~ root ~ "/*/*/*`) "
+        ~ "select m.source_file, c.filename is null as is_deleted, not (c.size <=> m.size) as size_changed, "
+        ~ "m.size, c.size, m.content_md5 "
         ~ "from raw.file_manifest as m left join current_files as c on c.filename = m.source_file "
-        ~ "where c.filename is null or not (c.size <=> m.size) or not (c.content_md5 <=> m.content_md5) "
+        ~ "where c.filename is null or not (c.size <=> m.size) or not (c.last_modified <=> m.last_modified) "
         ~ "order by m.source_file"
     ) %}
     {% set problems = [] %}
+    {% set touched = {} %}
     {% for row in changes.rows %}
         {% if row[1] %}
             {% do problems.append(row[0] ~ " was deleted") %}
-        {% elif not row[2] %}
+        {% elif row[2] %}
             {% do problems.append(row[0] ~ " was rewritten (" ~ row[3] ~ " -> " ~ row[4] ~ " bytes)") %}
         {% else %}
-            {% do problems.append(row[0] ~ " was rewritten (same size, other content)") %}
+            {% do touched.update({row[0]: row[5]}) %}
         {% endif %}
     {% endfor %}
+    {% if touched %}
+        {% set hashed = run_query(
+            "select " ~ spark_uri_to_path('path') ~ ", md5(content) from binaryFile.`"
+            ~ spark_path_glob(touched.keys() | list) ~ "`"
+        ) %}
+        {% for row in hashed.rows if row[1] != touched[row[0]] %}
+            {% do problems.append(row[0] ~ " was rewritten (same size, other content)") %}
+        {% endfor %}
+    {% endif %}
     {% do raise_changed_raw_files(problems) %}
 {% endmacro %}
 

@@ -24,7 +24,8 @@
     {%- elif system == 'telephony' -%}
         {{ wall_time_to_utc(parse_wall_time(v), var('telephony_timezone')) }}
     {%- elif system == 'survey' -%}
-        to_timestamp({{ v }}, 'yyyy-MM-dd HH:mm:ss[.SSSSSS]')
+        {#- naive, UTC -#}
+        {{ parse_wall_time(v) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("parse_ts: unknown system '" ~ system ~ "'") }}
     {%- endif -%}
@@ -79,15 +80,7 @@
     DuckDB's ICU reads it (java.time, behind to_utc_timestamp, takes the
     earlier); a wall time in the spring gap is read with the offset before
     the change on both. -#}
-{% macro spark__wall_time_to_utc(expr, tz) -%}
-    {{ spark_wall_time_in_zone_to_utc(expr, "'" ~ tz ~ "'") }}
-{%- endmacro %}
-
 {% macro spark__wall_time_in_zone_to_utc(expr, tz_expr) -%}
-    {{ spark_wall_time_in_zone_to_utc(expr, tz_expr) }}
-{%- endmacro %}
-
-{% macro spark_wall_time_in_zone_to_utc(expr, tz_expr) -%}
     {%- set earliest = "to_utc_timestamp(cast(" ~ expr ~ " as timestamp), " ~ tz_expr ~ ")" -%}
     case
         when from_utc_timestamp({{ earliest }} + interval 1 hour, {{ tz_expr }}) = cast({{ expr }} as timestamp)
