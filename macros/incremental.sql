@@ -15,21 +15,47 @@
                       compared with the reporting midnight of the start date)
       window_keeps_final: true for a model with `is_final`: rows not yet
                       final are recomputed too, whatever their date
-    through load_window_config(column, kind, keeps_final), and ends its final
-    select with load_window_filter().
+      partition_column: the model's reporting-date column that places a row
+                      in the window exactly as window_column does (by
+                      default window_column when window_kind is 'date';
+                      a timestamp-kind model names its activity_date, which
+                      must equal reporting_date(window_column)); on Spark
+                      the table is partitioned by it and a load replaces
+                      whole partitions (window_partition_by)
+    through load_window_config(column, kind, keeps_final, partition_column),
+    and ends its final select with load_window_filter().
 -#}
 
 {#- The config of a windowed model: call it first in the model, and end the
     model with load_window_filter(). -#}
-{% macro load_window_config(column, kind='date', keeps_final=false) -%}
+{% macro load_window_config(column, kind='date', keeps_final=false, partition_column=none) -%}
+    {%- set partition_column = partition_column or (column if kind == 'date' else none) -%}
     {{- config(
         materialized='incremental',
         incremental_strategy='replace_window',
         window_column=column,
         window_kind=kind,
         window_keeps_final=keeps_final,
+        window_partition_column=partition_column,
+        partition_by=window_partition_by(partition_column),
         on_schema_change='fail',
     ) -}}
+{%- endmacro %}
+
+{#- How a windowed table is partitioned: by its reporting-date column where
+    the engine's tables are laid out in partitions (Spark: one folder per
+    day, a load replaces the days of its window), not at all on DuckDB (one
+    file; partition_by applies to DuckLake only there). -#}
+{% macro window_partition_by(partition_column) -%}
+    {{ return(adapter.dispatch('window_partition_by')(partition_column)) }}
+{%- endmacro %}
+
+{% macro default__window_partition_by(partition_column) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro spark__window_partition_by(partition_column) -%}
+    {{ return(partition_column) }}
 {%- endmacro %}
 
 {#- Appended to a windowed model's final select: on an incremental build,

@@ -1,7 +1,8 @@
 """The same warehouse on Spark (issue 15): a fixture raw folder built on DuckDB
 and on Spark (dbt-spark, `method: session`, a local SparkSession) gives the
 same marts and reconciliation tables, value for value; loading it day by day
-on Spark gives what one full Spark build gives.
+on Spark gives what one full Spark build gives, and a load leaves the
+date partitions outside its window as they were.
 
 The folder: a simulated centre with a high messiness rate (duplicates, junk
 rows with reason codes, late rows in later days' files, stale versions, enum
@@ -107,6 +108,10 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 MARTS = ("marts",)
+# windowed models partitioned by their reporting date on Spark (load_window_config)
+WINDOWED_BY_DATE = ("fct_agent_daily", "fct_contacts", "fct_queue_daily", "fct_queue_interval", "fct_centre_interval",
+                    "int_contacts_unioned", "int_contacts_fcr_flagged", "int_contact_sla", "int_conversations_measured",
+                    "int_call_legs_assembled", "int_workforce_day_split")
 
 
 def test_every_mart_is_identical_on_both_engines(engines: dict):
@@ -173,6 +178,38 @@ def test_day_by_day_loads_on_spark_equal_one_full_spark_build(engines: dict, tmp
     tables = tables_of(engines["duckdb"], MARTS)
     diffs = compare_tables(engines["duckdb"], tmp_path / "spark", tables)
     assert [d for d in diffs if not d.identical] == []
+
+    # the windowed tables are laid out by activity date, one folder per day the table holds
+    spark_dir = tmp_path / "spark"
+    partitioned = {p.name: p for p in spark_dir.glob("*.db/*") if any(p.glob("activity_date=*"))}
+    assert set(WINDOWED_BY_DATE) <= set(partitioned), sorted(partitioned)
+    assert "int_messages_sessionized" not in partitioned  # no reporting-date column: rewritten whole
+    with duckdb.connect(str(engines["duckdb"]), read_only=True) as con:
+        days = {str(r[0]) for r in con.execute("select distinct activity_date from marts.fct_agent_daily").fetchall()}
+    assert {p.name.split("=", 1)[1] for p in partitioned["fct_agent_daily"].glob("activity_date=*")} == days
+
+    # a load replaces only the days of its window: with no new file the window is empty, and the
+    # windowed models leave every partition's files as they were, but fct_agent_daily's days from
+    # its first one not yet final (it recomputes those on every load)
+    with duckdb.connect(str(engines["duckdb"]), read_only=True) as con:
+        first_open = str(con.execute("select min(activity_date) from marts.fct_agent_daily where not is_final")
+                         .fetchone()[0])
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {str(f.relative_to(spark_dir)): (f.stat().st_size, f.stat().st_mtime_ns)
+                for table in partitioned.values() for f in table.glob("activity_date=*/*.parquet")
+                if not (table.name == "fct_agent_daily" and f.parent.name.split("=", 1)[1] >= first_open)}
+
+    before = files()
+    proc = run_dbt(["run", "--select", "int_load_window", "config.incremental_strategy:replace_window"],
+                   raw, tmp_path, "spark")
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    assert "int_contacts_fcr_flagged" in strip_ansi(proc.stdout)
+    with duckdb.connect() as con:
+        window = con.execute("select changed_rows, window_start_date from read_parquet(?)",
+                             [str(spark_dir / "intermediate.db" / "int_load_window" / "*.parquet")]).fetchall()
+    assert window == [(0, None)]
+    assert len(before) > 100 and files() == before
 
 
 def test_the_comparison_sees_a_changed_value(engines: dict, tmp_path: Path):

@@ -7,11 +7,16 @@
     root project's macro wins over the adapter's) to add
       delete+insert   (the staging resolved layer, unique_key scope_key) and
       replace_window  (the windowed models, macros/incremental.sql)
-    as one rewrite: the load's rows are materialised, the target's rows they
-    do not replace are kept in a scratch table, and the target is
-    overwritten with both. A load therefore rewrites each windowed table
-    once (on DuckDB it deletes and inserts in place); the results are the
-    same, row for row (tests_py/test_spark.py). -#}
+    A windowed table with a reporting-date column is partitioned by it
+    (window_partition_by, macros/incremental.sql): a load drops the days of
+    its window and writes them again with insert overwrite in dynamic
+    partition mode, leaving the files of older days alone
+    (spark_replace_window_partitions). Every other delete+insert or
+    replace_window table is one rewrite: the load's rows are materialised,
+    the target's rows they do not replace are kept in a scratch table, and
+    the target is overwritten with both (spark_rewrite_incremental). On
+    DuckDB both delete and insert in place; the results are the same, row
+    for row (tests_py/test_spark.py). -#}
 
 {% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
     {% if raw_strategy in ['delete+insert', 'replace_window'] %}
@@ -24,12 +29,44 @@
     {%- if strategy == 'delete+insert' -%}
         {%- set replaced = unique_key ~ ' in (select ' ~ unique_key ~ ' from ' ~ target ~ '__new)' -%}
         {{ spark_rewrite_incremental(source, target, replaced) }}
+    {%- elif strategy == 'replace_window' and config.get('partition_by') -%}
+        {{ spark_replace_window_partitions(source, target) }}
     {%- elif strategy == 'replace_window' -%}
         {{ spark_rewrite_incremental(source, target, load_window_predicate()) }}
     {%- else -%}
         {{ dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) }}
     {%- endif -%}
 {% endmacro %}
+
+{#- replace_window on a table partitioned by its reporting date
+    (window_partition_by): the partitions on or after the window's start are
+    dropped (a day the load leaves empty must not keep its old rows), then
+    the load's rows are written with insert overwrite in dynamic partition
+    mode, which touches only the days they hold. A load writes the days of
+    its window and leaves every older partition's files as they are. -#}
+{% macro spark_replace_window_partitions(source, target) -%}
+    {%- set column = config.get('window_partition_column') -%}
+    {%- if config.get('partition_by') != column -%}
+        {{ exceptions.raise_compiler_error(target ~ ": partition_by must be the window's partition column " ~ column) }}
+    {%- endif -%}
+    {%- set start = load_window_start_date() -%}
+    {%- set dropped = [] -%}
+    {%- for row in run_query('show partitions ' ~ target).rows -%}
+        {#- `activity_date=2026-03-08`; a null date is Hive's default partition -#}
+        {%- set value = row[0].split('=', 1)[1] -%}
+        {%- if value != '__HIVE_DEFAULT_PARTITION__' and value >= start -%}
+            {%- do dropped.append("partition (" ~ column ~ " = '" ~ value ~ "')") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if dropped -%}
+        {%- do run_query('alter table ' ~ target ~ ' drop if exists ' ~ dropped | join(', ')) -%}
+    {%- endif -%}
+    {%- do run_query('set spark.sql.sources.partitionOverwriteMode = DYNAMIC') -%}
+    {#- the table's columns, the partition column last as Spark stores it -#}
+    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
+    insert overwrite table {{ target }} partition ({{ column }})
+    select {{ columns }} from {{ source }}
+{%- endmacro %}
 
 {#- `replaced`: the target rows the load's rows replace (may read
     <target>__new, the load's rows) -#}

@@ -1,4 +1,6 @@
-{{ load_window_config('started_at', kind='timestamp') }}
+{#- activity_date is reporting_date(started_at), so it places a row in the
+    load window exactly as started_at does: the partition column on Spark -#}
+{{ load_window_config('started_at', kind='timestamp', partition_column='activity_date') }}
 
 with
 

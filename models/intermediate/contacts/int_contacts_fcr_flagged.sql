@@ -1,7 +1,26 @@
+{{ load_window_config('activity_date') }}
+
+{#- Windowed: a load recomputes the contacts of its window only. A contact's
+    flags read the customer's other contacts up to fcr_window_hours before
+    its start (is_repeat) and after its end (is_fcr): the later ones are in
+    the window too; the earlier ones are read from fcr_window_hours before
+    the window's first reporting midnight (other_contacts). -#}
+
 with
 
 contacts as (
     select * from {{ ref('int_contacts_unioned') }}
+    {{- load_window_input_filter('activity_date') }}
+),
+
+other_contacts as (
+    select * from {{ ref('int_contacts_unioned') }}
+    {%- if is_incremental() %}
+    {%- set reach_from = add_seconds(reporting_midnight_utc("date '" ~ load_window_start_date() ~ "'"),
+                                     '-' ~ var('fcr_window_hours') ~ ' * 3600') %}
+    -- incremental: every contact that can be another contact of the window's ones
+    where started_at >= {{ reach_from }} or ended_at >= {{ reach_from }}
+    {%- endif %}
 ),
 
 eligible_contacts as (
@@ -21,7 +40,7 @@ later_contacts as (
     -- starting in [end, end + fcr_window_hours]
     select distinct eligible_contacts.contact_id
     from eligible_contacts
-    inner join contacts as other_contacts
+    inner join other_contacts
         on
             eligible_contacts.customer_id = other_contacts.customer_id
             and eligible_contacts.contact_id != other_contacts.contact_id
@@ -35,7 +54,7 @@ earlier_contacts as (
     -- [start - fcr_window_hours, start]
     select distinct eligible_contacts.contact_id
     from eligible_contacts
-    inner join contacts as other_contacts
+    inner join other_contacts
         on
             eligible_contacts.customer_id = other_contacts.customer_id
             and eligible_contacts.contact_id != other_contacts.contact_id
@@ -48,6 +67,7 @@ earlier_contacts as (
 final as (
     select
         contacts.contact_id,
+        contacts.activity_date,
         contacts.customer_id,
         eligible_contacts.contact_id is not null as is_fcr_eligible,
         case
@@ -69,3 +89,4 @@ final as (
 )
 
 select * from final
+{{ load_window_filter() }}

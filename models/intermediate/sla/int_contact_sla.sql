@@ -3,12 +3,16 @@
     first response (first customer message to first agent message). The
     policy is the one in force when the contact started (sla_policies for
     channel phone or chat and the priority of the linked ticket, normal
-    without one); the site is the owner's (else `default`). -#}
+    without one); the site is the owner's (else `default`). Windowed by the
+    contact's reporting day: a load recomputes the contacts of its window. -#}
+
+{{ load_window_config('activity_date') }}
 
 with
 
 contacts as (
     select * from {{ ref('int_contacts_unioned') }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 tickets as (
@@ -69,6 +73,7 @@ business_time as (
 final as (
     select
         responded.contact_id,
+        responded.activity_date,
         responded.site as sla_site,
         policies.hours as sla_hours,
         cast(policies.first_response_target_s as double) as first_response_target_s,
@@ -84,3 +89,4 @@ final as (
 )
 
 select * from final
+{{ load_window_filter() }}
