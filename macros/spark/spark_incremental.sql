@@ -49,6 +49,15 @@
     {%- if config.get('partition_by') != column -%}
         {{ exceptions.raise_compiler_error(target ~ ": partition_by must be the window's partition column " ~ column) }}
     {%- endif -%}
+    {#- a table built before it was partitioned (an earlier version of the
+        project) has no partitions to replace: say so instead of Spark's
+        error on SHOW PARTITIONS -#}
+    {%- set described = run_query('describe table ' ~ target).columns[0].values() | list -%}
+    {%- set marker = '# Partition Information' -%}
+    {%- if marker not in described or column not in described[described.index(marker):] -%}
+        {{ exceptions.raise_compiler_error(target ~ " is not partitioned by " ~ column
+            ~ " (built by an earlier version of the project): rebuild it once with --full-refresh") }}
+    {%- endif -%}
     {%- set start = load_window_start_date() -%}
     {%- set dropped = [] -%}
     {%- for row in run_query('show partitions ' ~ target).rows -%}
