@@ -36,7 +36,6 @@
         window_column=column,
         window_kind=kind,
         window_keeps_final=keeps_final,
-        window_partition_column=partition_column,
         partition_by=window_partition_by(partition_column),
         on_schema_change='fail',
     ) -}}

@@ -100,6 +100,20 @@ def tables_of(duckdb_path: Path, schemas: tuple[str, ...]) -> list[str]:
     return [r[0] for r in rows]
 
 
+def raw_files(raw: Path) -> list[Path]:
+    """The export files of a raw folder (<system>/<entity>/<day>.csv|parquet)."""
+    return sorted(p for p in raw.glob("*/*/*") if p.is_file())
+
+
+def copy_days(src: Path, dst: Path, days: list[str]) -> None:
+    """Copy the files of `days` (file stems, YYYY-MM-DD) from raw folder `src` into `dst`, same layout."""
+    for path in raw_files(src):
+        if path.stem in days:
+            target = dst / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+
+
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if shutil.which("java") is None:
@@ -112,13 +126,8 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # the replay's first build (the first DAYS-1 days) runs beside the two full builds: a local
     # Spark build of this folder is mostly per-statement latency, so two share 2 cores well
     replay, replay_raw = base / "replay", base / "replay" / "raw"
-    files = sorted(p for p in raw.glob("*/*/*") if p.is_file())
-    replay_days = sorted({p.stem for p in files})
-    for path in files:
-        if path.stem in replay_days[: DAYS - 1]:
-            target = replay_raw / path.relative_to(raw)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+    replay_days = sorted({p.stem for p in raw_files(raw)})
+    copy_days(raw, replay_raw, replay_days[: DAYS - 1])
     cmd, env = dbt_command(["build", "--full-refresh", "--exclude", "resource_type:test", "resource_type:unit_test"],
                            replay_raw, replay, "spark")
     replay_log = (base / "replay_first_build.log").open("w")
@@ -189,13 +198,8 @@ def test_day_by_day_loads_on_spark_equal_one_full_spark_build(engines: dict):
     returncode, log = engines["replay_first_build"]
     assert returncode == 0, log[-6000:]
     work, raw = engines["replay"], engines["replay_raw"]
-    files = sorted(p for p in engines["raw"].glob("*/*/*") if p.is_file())
     for day in engines["replay_days"][DAYS - 1:]:
-        for path in files:
-            if path.stem == day:
-                target = raw / path.relative_to(engines["raw"])
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
+        copy_days(engines["raw"], raw, [day])
         proc = run_dbt(["run"], raw, work, "spark")
         assert proc.returncode == 0, proc.stdout[-6000:]
     # the replayed Spark marts against the DuckDB full build (itself identical to the Spark full build)

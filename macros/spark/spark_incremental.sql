@@ -45,10 +45,8 @@
     mode, which touches only the days they hold. A load writes the days of
     its window and leaves every older partition's files as they are. -#}
 {% macro spark_replace_window_partitions(source, target) -%}
-    {%- set column = config.get('window_partition_column') -%}
-    {%- if config.get('partition_by') != column -%}
-        {{ exceptions.raise_compiler_error(target ~ ": partition_by must be the window's partition column " ~ column) }}
-    {%- endif -%}
+    {#- load_window_config sets partition_by to the window's partition column -#}
+    {%- set column = config.get('partition_by') -%}
     {#- a table built before it was partitioned (an earlier version of the
         project) has no partitions to replace: say so instead of Spark's
         error on SHOW PARTITIONS -#}
