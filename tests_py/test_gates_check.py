@@ -285,3 +285,34 @@ def test_check_leaves_to_the_constraints_only_the_rules_the_tables_enforce(demo_
     assert result.enforced == 0
     assert result.evaluated >= full.evaluated + full.enforced
     assert [f for f in result.failures if f.column == "hold_s_sum"], failures_text(result)
+
+
+def test_check_reads_only_the_columns_its_expectations_need(demo_warehouse: Path, tmp_path: Path) -> None:
+    """fct_contacts' suite loads the columns its expectations read, not the text columns the spec
+    only requires to exist; their existence is still checked: a copy without source_ref fails, and a
+    failure found by the pass/fail-only pass is reported with its count and a sample row."""
+    from ccw.checks.gx_gate import Warehouse, table_suites
+    from ccw.checks.suite import table_specs
+
+    spec = next(s for s in table_specs() if s.name == "fct_contacts")
+    wh = Warehouse(demo_warehouse)
+    try:
+        schema_run, rows_run = table_suites(wh, spec)
+        assert len(rows_run.frame) == wh.scalar("select count(*) from marts.fct_contacts") > 0
+    finally:
+        wh.close()
+    assert len(schema_run.frame) == 0 and "source_ref" in schema_run.frame.columns
+    assert {"contact_id", "channel", "handle_s"} <= set(rows_run.frame.columns)
+    assert not {"source_ref", "customer_id", "owner_agent_id", "ticket_id"} & set(rows_run.frame.columns)
+
+    broken = broken_copy(
+        demo_warehouse,
+        tmp_path,
+        "alter table marts.fct_contacts drop column source_ref",
+        "update marts.fct_contacts set channel = 'fax' where rowid = (select min(rowid) from marts.fct_contacts)",
+    )
+    result = run_gate(broken, tables=["fct_contacts"])
+    found = {(f.expectation, f.column): f for f in result.failures}
+    assert "source_ref" in found[("spec columns exist", "(spec columns)")].observed
+    fax = next(f for (e, c), f in found.items() if c == "channel")
+    assert fax.observed.startswith("1 of ") and "channel=fax" in fax.sample and "contact_id=" in fax.sample

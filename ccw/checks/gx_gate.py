@@ -1,8 +1,11 @@
 """The data gate: Great Expectations over the built DuckDB warehouse.
 
-Pandas path: each relation is read (read-only) into a DataFrame and validated
-by one expectation suite through one checkpoint of an ephemeral GX context
-(nothing written to disk). Two derived suites compare relations:
+Pandas path: each relation's suite runs through an ephemeral GX context
+(nothing written to disk) as two checkpoints: the spec's columns exist (over
+the relation's columns, no rows), and every other expectation over a
+DataFrame of only the columns they read (read-only). Each checkpoint asks
+for pass/fail only; the expectations that failed run again for the report's
+counts and sample rows (SuiteRun.run). Two derived suites compare relations:
 
 - `reconciliation`: one row per comparison (mart figure vs upstream figure),
   e.g. fct_contacts rows = int_contacts_unioned rows, sum of calls_answered
@@ -115,13 +118,17 @@ class Warehouse:
     def is_numeric(self, relation: str, column: str) -> bool:
         return self.columns.get(relation, {}).get(column, "").startswith(NUMERIC_PREFIXES)
 
-    def frame(self, relation: str) -> pd.DataFrame:
+    def frame(self, relation: str, columns: list[str] | None = None, rows: bool = True) -> pd.DataFrame:
+        """The relation as a DataFrame: `columns` (default all) that exist, in table order;
+        `rows=False`: no rows, only the columns and their types."""
         cols = []
         for name, dtype in self.columns[relation].items():
+            if columns is not None and name not in columns:
+                continue
             q = '"' + name.replace('"', '""') + '"'
             # decimals as doubles, so that range comparisons are plain floats
             cols.append(f"cast({q} as double) as {q}" if dtype.startswith(("DECIMAL", "HUGEINT")) else q)
-        return self.con.execute(f"select {', '.join(cols)} from {relation}").fetchdf()
+        return self.con.execute(f"select {', '.join(cols)} from {relation}{'' if rows else ' limit 0'}").fetchdf()
 
     def scalar(self, sql: str) -> Any:
         row = self.con.execute(sql).fetchone()
@@ -169,10 +176,11 @@ class Planned:
 class SuiteRun:
     """An expectation suite over one DataFrame, run through its own checkpoint."""
 
-    def __init__(self, name: str, frame: pd.DataFrame, keys: list[str]):
+    def __init__(self, name: str, frame: pd.DataFrame | None, keys: list[str], part: str = "rows"):
         self.name = name
-        self.frame = frame
-        self.keys = [k for k in keys if k in frame.columns]
+        self.part = part  # names this run's GX objects apart from another run of the same suite
+        self.frame = frame  # None until the columns the expectations read are known (table_suites)
+        self.keys = list(keys)
         self.planned: list[Planned] = []
         self.enforced = 0  # rules left to the database's constraints
 
@@ -180,39 +188,43 @@ class SuiteRun:
         self.planned.append(Planned(expectation, columns, label or ", ".join(columns)))
 
     def run(self, context, sample_rows: int) -> tuple[int, list[Failure]]:
+        """Two passes: every expectation for pass/fail only (GX's BOOLEAN_ONLY result
+        format: no unexpected-row lists, about 3x faster on a year's fct_contacts), then
+        the failed ones again with the COMPLETE format for the report's counts and
+        sample rows. A clean warehouse pays for the first pass only."""
+        results = self._validate(context, self.planned, "pass", {"result_format": "BOOLEAN_ONLY"})
+        failed = [planned for planned, er in results if not er.success]
+        if not failed:
+            return len(results), []
+        # fresh copies: an expectation belongs to the one suite it was added to
+        again = [Planned(type(p.expectation)(**_expectation_kwargs(p.expectation)), p.columns, p.label) for p in failed]
+        details = self._validate(context, again, "detail",
+                                 {"result_format": "COMPLETE", "partial_unexpected_count": sample_rows})
+        return len(results), [self._failure(er.expectation_config, er, planned, sample_rows)
+                              for planned, er in details if not er.success]
+
+    def _validate(self, context, planned: list[Planned], tag: str, result_format: dict) -> list[tuple[Planned | None, Any]]:
+        """Run `planned` over the frame through one checkpoint; (planned, result) per expectation."""
         import great_expectations as gx
 
-        safe = self.name.replace(".", "__")
+        safe = f"{self.name.replace('.', '__')}__{self.part}__{tag}"
         source = context.data_sources.add_pandas(f"ds_{safe}")
         asset = source.add_dataframe_asset(f"asset_{safe}")
         batch_definition = asset.add_batch_definition_whole_dataframe(f"batch_{safe}")
-        suite = context.suites.add(gx.ExpectationSuite(name=self.name))
-        for item in self.planned:
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{self.name} ({self.part}, {tag})"))
+        for item in planned:
             suite.add_expectation(item.expectation)
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"validate_{safe}", data=batch_definition, suite=suite)
         )
         checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=f"checkpoint_{safe}",
-                validation_definitions=[validation],
-                result_format={"result_format": "COMPLETE", "partial_unexpected_count": sample_rows},
-            )
+            gx.Checkpoint(name=f"checkpoint_{safe}", validation_definitions=[validation], result_format=result_format)
         )
         result = checkpoint.run(batch_parameters={"dataframe": self.frame})
-        failures: list[Failure] = []
-        evaluated = 0
-        by_id = {p.expectation.id: p for p in self.planned if getattr(p.expectation, "id", None)}
-        by_config = {_config_key(p.expectation.configuration): p for p in self.planned}
-        for run_result in result.run_results.values():
-            for er in run_result.results:
-                evaluated += 1
-                if er.success:
-                    continue
-                config = er.expectation_config
-                planned = by_id.get(getattr(config, "id", None)) or by_config.get(_config_key(config))
-                failures.append(self._failure(config, er, planned, sample_rows))
-        return evaluated, failures
+        by_id = {p.expectation.id: p for p in planned if getattr(p.expectation, "id", None)}
+        by_config = {_config_key(p.expectation.configuration): p for p in planned}
+        return [(by_id.get(getattr(er.expectation_config, "id", None)) or by_config.get(_config_key(er.expectation_config)), er)
+                for run_result in result.run_results.values() for er in run_result.results]
 
     def _failure(self, config, er, planned: Planned | None, sample_rows: int) -> Failure:
         kwargs = dict(config.kwargs)
@@ -255,6 +267,11 @@ class SuiteRun:
                 continue
             rows.append(" ".join(f"{c}={_fmt(row[c])}" for c in show))
         return "; ".join(rows)
+
+
+def _expectation_kwargs(expectation: Any) -> dict:
+    """The arguments that define an expectation (its kwargs without GX's own)."""
+    return {k: v for k, v in dict(expectation.configuration.kwargs).items() if k not in ("batch_id", "result_format")}
 
 
 def _config_key(config) -> tuple:
@@ -312,15 +329,22 @@ def _fmt(value: Any) -> str:
 # --------------------------------------------------------------------------- suites
 
 
-def table_suite(wh: Warehouse, spec: TableSpec, frame: pd.DataFrame) -> SuiteRun:
+def table_suites(wh: Warehouse, spec: TableSpec) -> list[SuiteRun]:
+    """The suite of one relation, run as two checkpoints under its name: the spec's
+    columns exist (over the relation's columns and types, no rows), and every other
+    expectation over a frame of only the columns they read. A column the spec
+    only requires to exist is not loaded: on a year's fct_contacts, five text
+    columns were two thirds of the time spent reading it into pandas."""
     import great_expectations as gx
 
     E = gx.expectations
     rel = spec.relation
-    run = SuiteRun(spec.suite_name, frame, spec.keys)
-    present = set(frame.columns)
+    columns = wh.columns[rel]
     required = list(dict.fromkeys([*spec.keys, *spec.columns]))
-    run.add(E.ExpectTableColumnsToMatchSet(column_set=required, exact_match=False), [], "(spec columns)")
+    schema = SuiteRun(spec.suite_name, wh.frame(rel, rows=False), spec.keys, part="columns")
+    schema.add(E.ExpectTableColumnsToMatchSet(column_set=required, exact_match=False), [], "(spec columns)")
+    run = SuiteRun(spec.suite_name, None, spec.keys)
+    present = set(columns)
 
     keys = [k for k in spec.keys if k in present]
     for key in keys:
@@ -349,7 +373,7 @@ def table_suite(wh: Warehouse, spec: TableSpec, frame: pd.DataFrame) -> SuiteRun
         between(column, lo, hi, "range")
     for column in spec.non_negative:
         between(column, 0, None, "non_negative")
-    for column in frame.columns:
+    for column in columns:
         if not wh.is_numeric(rel, column) or column in spec.ranges:
             continue
         rule = pattern_rules(column)
@@ -387,7 +411,9 @@ def table_suite(wh: Warehouse, spec: TableSpec, frame: pd.DataFrame) -> SuiteRun
                 [*cond_cols, column],
                 column,
             )
-    return run
+    read = {*keys, *(c for p in run.planned for c in p.columns)}
+    run.frame = wh.frame(rel, [c for c in columns if c in read])
+    return [schema, run] if run.planned else [schema]
 
 
 def reconciliation_frame(wh: Warehouse) -> pd.DataFrame:
@@ -524,7 +550,7 @@ def run_gate(warehouse: Path, freshness_days: int = 2, sample_rows: int = 3, tab
             if not wh.has(spec.relation):
                 result.warnings.append(f"{spec.relation} does not exist: skipped")
                 continue
-            runs.append(table_suite(wh, spec, wh.frame(spec.relation)))
+            runs.extend(table_suites(wh, spec))
         if not runs:
             raise CcwError(f"no relation to check in {warehouse}", "marts/staging schemas", "build the warehouse with `ccw build`")
         if not tables:
@@ -551,7 +577,8 @@ def run_gate(warehouse: Path, freshness_days: int = 2, sample_rows: int = 3, tab
                 runs.append(run)
         for run in runs:
             evaluated, failures = run.run(context, sample_rows)
-            result.suites.append(run.name)
+            if run.name not in result.suites:  # a table's suite runs as two checkpoints (table_suites)
+                result.suites.append(run.name)
             result.evaluated += evaluated
             result.enforced += run.enforced
             result.failures.extend(failures)
