@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,13 +88,21 @@ def run_lint(
     processes: int = 2,
     work_dir: Path | None = None,
     raw_dir: Path | None = None,
+    built: Path | None = None,
 ) -> LintResult:
+    """`built`: a built warehouse (with `raw_dir`, the raw folder it was built from). The
+    templater then compiles against a copy of it, so an incremental model renders its
+    incremental branch (is_incremental() is true when the model's table exists), as on a
+    daily load; without it every model renders as on a first build."""
     project = Path(project_dir or PROJECT_ROOT).resolve()
     existing = [p for p in paths if (project / p).exists()]
     with tempfile.TemporaryDirectory(prefix="ccw-lint-") as tmp:
         work = Path(work_dir) if work_dir else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         env = lint_env(work, raw_dir, project)
+        if built is not None:
+            # a copy: the templater's dbt opens the file for writing, and macros query it while rendering
+            shutil.copyfile(built, env["WAREHOUSE_PATH"])
         if not existing:
             return LintResult(0, [], 0, 0.0, "")
         cmd = [sqlfluff_executable(), "lint", *existing, "--format", "json", "--processes", str(processes), "--disable-progress-bar"]
@@ -125,6 +134,17 @@ def run_lint(
     # files the templater skipped (disabled models, ...): said, never hidden
     skipped = [ln.strip() for ln in proc.stderr.splitlines() if "Skipped file" in ln]
     return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:], skipped)
+
+
+def incremental_models(manifest: Path) -> tuple[str, ...]:
+    """The project's incremental models (their SQL files), from a dbt manifest.json."""
+    try:
+        nodes = json.loads(Path(manifest).read_text())["nodes"].values()
+    except (OSError, ValueError, KeyError) as exc:
+        raise CcwError(f"cannot read the dbt manifest: {exc}", str(manifest),
+                       "build the warehouse first (`ccw build`)") from None
+    return tuple(sorted(n["original_file_path"] for n in nodes
+                        if n.get("resource_type") == "model" and n.get("config", {}).get("materialized") == "incremental"))
 
 
 # a change to any of these can change how every model renders or is judged: lint all
@@ -178,13 +198,34 @@ def summarize(result: LintResult) -> str:
 @click.option("--changed", is_flag=True, help="Only the models and analyses changed since HEAD (git), "
               "the quick check while working; everything when a macro or the lint config changed.")
 @click.option("--base", default="HEAD", show_default=True, help="With --changed: the commit to compare with (e.g. origin/main).")
+@click.option("--incremental", is_flag=True, help="Lint the incremental models as a daily load renders them "
+              "(their incremental branch), against a copy of the built warehouse (WAREHOUSE_PATH, RAW_DIR, "
+              "ccw build's manifest): run it after `ccw build`.")
 @click.argument("paths", nargs=-1)
-def main(project_dir: str | None, processes: int, changed: bool, base: str, paths: tuple[str, ...]) -> None:
+def main(project_dir: str | None, processes: int, changed: bool, base: str, incremental: bool,
+         paths: tuple[str, ...]) -> None:
     """Lint models/ and analyses/ (or PATHS) with sqlfluff and the dbt templater.
 
     The whole project takes minutes (dbt compiles every file); --changed lints
-    only what you changed. CI lints everything."""
+    only what you changed. Every model is rendered as on a first build;
+    --incremental lints the incremental models as a daily load renders them.
+    CI lints both."""
     project = Path(project_dir).resolve() if project_dir else PROJECT_ROOT
+    if incremental:
+        from ccw.paths import raw_dir, warehouse_path
+
+        if changed or paths:
+            raise CcwError("--incremental lints every incremental model", "ccw lint", "give it without --changed or PATHS")
+        built = warehouse_path()
+        if not built.is_file():
+            raise CcwError("no built warehouse to render the incremental branches against", str(built),
+                           "run `ccw build` first (or set WAREHOUSE_PATH)")
+        models = incremental_models(project / "target" / "ccw-build" / "manifest.json")
+        result = run_lint(project, models, processes, raw_dir=raw_dir(), built=built)
+        click.echo(summarize(result))
+        if not result.success:
+            sys.exit(1)
+        return
     if changed:
         if paths:
             raise CcwError("--changed and PATHS given together", "ccw lint", "give one or the other")

@@ -101,7 +101,9 @@ final as (
             when previous.raw_record_md5 is null then '{{ invocation_id }}'
             when previous.is_clean != decided.is_clean then '{{ invocation_id }}'
             {%- for l in links %}
-            when previous._previous_link_{{ loop.index }} is distinct from decided.{{ l['column'] }}
+            {#- parenthesised: sqlfluff (4.4, duckdb dialect) cannot parse `is distinct from`
+                bare in a case's when; `ccw lint --incremental` renders this branch #}
+            when (previous._previous_link_{{ loop.index }} is distinct from decided.{{ l['column'] }})
                 then '{{ invocation_id }}'
             {%- endfor %}
             else previous.changed_in
