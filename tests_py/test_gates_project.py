@@ -141,9 +141,7 @@ def test_incremental_branches_are_lint_clean(demo_warehouse: Path, demo_raw: Pat
 
     def rendered(work: Path, built: Path | None) -> str:
         work.mkdir(parents=True)
-        env = lint_env(work, demo_raw, PROJECT_ROOT)
-        if built is not None:
-            shutil.copyfile(built, env["WAREHOUSE_PATH"])
+        env = lint_env(work, demo_raw, PROJECT_ROOT, built)
         proc = subprocess.run([sqlfluff_executable(), "render", "models/marts/fct_queue_daily.sql"],
                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr[-2000:]

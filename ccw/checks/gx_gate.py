@@ -197,7 +197,7 @@ class SuiteRun:
         if not failed:
             return len(results), []
         # fresh copies: an expectation belongs to the one suite it was added to
-        again = [Planned(type(p.expectation)(**_expectation_kwargs(p.expectation)), p.columns, p.label) for p in failed]
+        again = [Planned(type(p.expectation)(**_own_kwargs(p.expectation.configuration)), p.columns, p.label) for p in failed]
         details = self._validate(context, again, "detail",
                                  {"result_format": "COMPLETE", "partial_unexpected_count": sample_rows})
         return len(results), [self._failure(er.expectation_config, er, planned, sample_rows)
@@ -269,14 +269,13 @@ class SuiteRun:
         return "; ".join(rows)
 
 
-def _expectation_kwargs(expectation: Any) -> dict:
-    """The arguments that define an expectation (its kwargs without GX's own)."""
-    return {k: v for k, v in dict(expectation.configuration.kwargs).items() if k not in ("batch_id", "result_format")}
+def _own_kwargs(config) -> dict:
+    """The arguments that define an expectation: its configuration's kwargs without GX's own."""
+    return {k: v for k, v in dict(config.kwargs).items() if k not in ("batch_id", "result_format")}
 
 
 def _config_key(config) -> tuple:
-    kwargs = {k: v for k, v in dict(config.kwargs).items() if k not in ("batch_id", "result_format")}
-    return (config.type, repr(sorted((k, repr(v)) for k, v in kwargs.items())))
+    return (config.type, repr(sorted((k, repr(v)) for k, v in _own_kwargs(config).items())))
 
 
 def _columns_of(kwargs: dict) -> str:

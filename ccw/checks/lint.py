@@ -59,8 +59,11 @@ def sqlfluff_executable() -> str:
     return str(candidate) if candidate.exists() else "sqlfluff"
 
 
-def lint_env(work: Path, raw_dir: Path | None = None, project_dir: Path | None = None) -> dict[str, str]:
-    """Environment for the dbt templater, every writable path under `work`."""
+def lint_env(work: Path, raw_dir: Path | None = None, project_dir: Path | None = None,
+             built: Path | None = None) -> dict[str, str]:
+    """Environment for the dbt templater, every writable path under `work`; with `built` (a built
+    warehouse), its DuckDB file is a copy of that one (the templater's dbt opens the file for
+    writing, and macros query it while rendering)."""
     env = dict(os.environ)
     raw = raw_dir
     if raw is None:
@@ -79,6 +82,8 @@ def lint_env(work: Path, raw_dir: Path | None = None, project_dir: Path | None =
         }
     )
     env.pop("DBT_PROJECT_DIR", None)
+    if built is not None:
+        shutil.copyfile(built, env["WAREHOUSE_PATH"])
     return env
 
 
@@ -99,10 +104,7 @@ def run_lint(
     with tempfile.TemporaryDirectory(prefix="ccw-lint-") as tmp:
         work = Path(work_dir) if work_dir else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        env = lint_env(work, raw_dir, project)
-        if built is not None:
-            # a copy: the templater's dbt opens the file for writing, and macros query it while rendering
-            shutil.copyfile(built, env["WAREHOUSE_PATH"])
+        env = lint_env(work, raw_dir, project, built)
         if not existing:
             return LintResult(0, [], 0, 0.0, "")
         cmd = [sqlfluff_executable(), "lint", *existing, "--format", "json", "--processes", str(processes), "--disable-progress-bar"]
