@@ -172,3 +172,18 @@ def test_nodes_fall_into_their_layer_and_runs_chart_by_size(tmp_path: Path) -> N
     scaling_chart(runs).save(str(out))
     html = out.read_text()
     assert "vega" in html and "time per layer" in html and LAYERS[0] in html
+
+
+def test_both_formats_side_by_side_and_no_reuse_of_one_folder(small_raw: Path) -> None:
+    from ccw.bench.build import build, render_formats
+    from click.testing import CliRunner
+
+    table = render_formats({"csv": {"handwritten_s": 10.0, "full_s": 25.0, "incremental_s": 5.0},
+                            "parquet": {"handwritten_s": 8.0, "full_s": 20.0}})
+    lines = table.strip().splitlines()
+    assert lines[2] == "| csv | 10.0 s | 25.0 s | 2.50x | 5.0 s | 20.0 % |"
+    assert lines[3] == "| parquet | 8.0 s | 20.0 s | 2.50x | - | - |"
+
+    result = CliRunner().invoke(build, ["--format", "both", "--reuse-raw", str(small_raw), "--results", "-"])
+    assert result.exit_code != 0 and isinstance(result.exception, CcwError)
+    assert "--format both" in str(result.exception)

@@ -520,8 +520,9 @@ def _versions() -> dict[str, str]:
 @click.option("--days", default=365, show_default=True, type=click.IntRange(2, 3660), help="Days to simulate.")
 @click.option("--agents", default=300, show_default=True, type=click.IntRange(2, 20000), help="Agents to simulate.")
 @click.option("--seed", default=7, show_default=True, type=int)
-@click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "parquet"]),
-              help="Raw file format of the simulated folder.")
+@click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "parquet", "both"]),
+              help="Raw file format of the simulated folder; both: the whole benchmark on a CSV folder, then on "
+                   "a Parquet folder of the same simulation (one report each, then the two side by side).")
 @click.option("--workdir", default=None, type=click.Path(file_okay=False), help="Working folder (default: a temporary one).")
 @click.option("--keep", is_flag=True, help="Keep the working folder (raw files, warehouses, dbt target/logs).")
 @click.option("--results", default=DEFAULT_RESULTS, show_default=True, type=click.Path(dir_okay=False),
@@ -534,6 +535,38 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
           reuse_raw: str | None, skip_incremental: bool, verbose: bool) -> None:
     """Benchmark the warehouse build: full build time and peak RSS, one day's
     incremental build, against the hand-written DuckDB script over the same files."""
+    if fmt != "both":
+        bench_format(days, agents, seed, fmt, workdir, keep, results, reuse_raw, skip_incremental, verbose)
+        return
+    if reuse_raw:
+        raise CcwError("--format both simulates a CSV and a Parquet folder", "--reuse-raw",
+                       "give one format with --reuse-raw, or leave --reuse-raw out")
+    figures = {}
+    for one in ("csv", "parquet"):
+        folder = str(Path(workdir) / one) if workdir else None
+        figures[one] = bench_format(days, agents, seed, one, folder, keep, results, None, skip_incremental, verbose)
+    table = render_formats(figures)
+    click.echo(table)
+    if results != "-":
+        with resolve(results).open("a") as fh:
+            fh.write(f"### CSV and Parquet of the same simulation ({days} days x {agents} agents, seed {seed}), "
+                     f"the two runs above\n{table}\n")
+
+
+def render_formats(figures: dict[str, dict[str, Any]]) -> str:
+    """The CSV and Parquet runs of one `--format both` benchmark side by side."""
+    rows = []
+    for fmt, fig in figures.items():
+        hw, full, inc = fig.get("handwritten_s"), fig.get("full_s"), fig.get("incremental_s")
+        rows.append((fmt, f"{hw:.1f} s" if hw else "-", f"{full:.1f} s" if full else "-",
+                     f"{full / hw:.2f}x" if hw and full else "-", f"{inc:.1f} s" if inc else "-",
+                     f"{100 * inc / full:.1f} %" if inc and full else "-"))
+    return "\n" + _table(rows, ("format", "hand-written", "full build", "ratio", "one day", "share")) + "\n"
+
+
+def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
+                 reuse_raw: str | None, skip_incremental: bool, verbose: bool) -> dict[str, Any]:
+    """The benchmark on one raw folder (simulated in `fmt`, or `reuse_raw`); returns its figures."""
     import psutil
 
     work = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="ccw-bench-build-"))
@@ -630,6 +663,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
             shutil.rmtree(work, ignore_errors=True)
         elif keep:
             _say(f"bench build: working folder kept at {work}")
+    return fig
 
 
 if __name__ == "__main__":
