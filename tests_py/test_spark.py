@@ -28,6 +28,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from ccw.paths import file_day, raw_files
 from ccw.warehouse.engines import compare_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
@@ -100,15 +101,10 @@ def tables_of(duckdb_path: Path, schemas: tuple[str, ...]) -> list[str]:
     return [r[0] for r in rows]
 
 
-def raw_files(raw: Path) -> list[Path]:
-    """The export files of a raw folder (<system>/<entity>/<day>.csv|parquet)."""
-    return sorted(p for p in raw.glob("*/*/*") if p.is_file())
-
-
 def copy_days(src: Path, dst: Path, days: list[str]) -> None:
-    """Copy the files of `days` (file stems, YYYY-MM-DD) from raw folder `src` into `dst`, same layout."""
+    """Copy the files of `days` (YYYY-MM-DD) from raw folder `src` into `dst`, same layout."""
     for path in raw_files(src):
-        if path.stem in days:
+        if file_day(path) in days:
             target = dst / path.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
@@ -126,7 +122,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # the replay's first build (the first DAYS-1 days) runs beside the two full builds: a local
     # Spark build of this folder is mostly per-statement latency, so two share 2 cores well
     replay, replay_raw = base / "replay", base / "replay" / "raw"
-    replay_days = sorted({p.stem for p in raw_files(raw)})
+    replay_days = sorted({file_day(p) for p in raw_files(raw)})
     copy_days(raw, replay_raw, replay_days[: DAYS - 1])
     cmd, env = dbt_command(["build", "--full-refresh", "--exclude", "resource_type:test", "resource_type:unit_test"],
                            replay_raw, replay, "spark")

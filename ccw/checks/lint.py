@@ -213,22 +213,18 @@ def main(project_dir: str | None, processes: int, changed: bool, base: str, incr
     --incremental lints the incremental models as a daily load renders them.
     CI lints both."""
     project = Path(project_dir).resolve() if project_dir else PROJECT_ROOT
+    raw, built = None, None
     if incremental:
         from ccw.paths import raw_dir, warehouse_path
 
         if changed or paths:
             raise CcwError("--incremental lints every incremental model", "ccw lint", "give it without --changed or PATHS")
-        built = warehouse_path()
+        raw, built = raw_dir(), warehouse_path()
         if not built.is_file():
             raise CcwError("no built warehouse to render the incremental branches against", str(built),
                            "run `ccw build` first (or set WAREHOUSE_PATH)")
-        models = incremental_models(project / "target" / "ccw-build" / "manifest.json")
-        result = run_lint(project, models, processes, raw_dir=raw_dir(), built=built)
-        click.echo(summarize(result))
-        if not result.success:
-            sys.exit(1)
-        return
-    if changed:
+        paths = incremental_models(project / "target" / "ccw-build" / "manifest.json")
+    elif changed:
         if paths:
             raise CcwError("--changed and PATHS given together", "ccw lint", "give one or the other")
         found = changed_paths(project, base)
@@ -238,7 +234,7 @@ def main(project_dir: str | None, processes: int, changed: bool, base: str, incr
         if found is None:
             click.echo(f"a macro or the lint config changed since {base}: linting everything", err=True)
         paths = found or ()
-    result = run_lint(project, paths or ("models", "analyses"), processes)
+    result = run_lint(project, paths or ("models", "analyses"), processes, raw_dir=raw, built=built)
     click.echo(summarize(result))
     if not result.success:
         sys.exit(1)
