@@ -31,7 +31,7 @@ def newest_runs(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def scaling_table(runs: list[dict[str, Any]]) -> str:
-    from ccw.bench.build import LAYERS
+    from ccw.bench.build import LAYERS, incremental_share
 
     header = ["format", "days", "agents", "raw rows", "hand-written", "full build", "ratio", "one day", "share",
               *LAYERS]
@@ -42,7 +42,7 @@ def scaling_table(runs: list[dict[str, Any]]) -> str:
             str(r.get("format")), str(r.get("days")), str(r.get("agents")), f"{r.get('raw_rows') or 0:,}",
             f"{hw:.1f} s" if hw else "n/a", f"{full:.1f} s" if full else "n/a",
             f"{full / hw:.2f}x" if hw and full else "n/a",
-            f"{inc:.1f} s" if inc else "n/a", f"{100 * inc / full:.1f} %" if inc and full else "n/a",
+            f"{inc:.1f} s" if inc else "n/a", f"{100 * share:.1f} %" if (share := incremental_share(r)) is not None else "n/a",
             *[f"{r['full_layers_s'].get(layer, 0):.1f}" for layer in LAYERS],
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -112,5 +112,7 @@ def chart(results: str, out: str, append: bool) -> None:
         md = path.with_suffix(".md")
         with md.open("a") as fh:
             fh.write("## Scaling (newest run per size, `ccw bench chart`)\n\nNode time per layer is summed over dbt's "
-                     "threads (seconds); wall times are the phases' own.\n\n" + table + f"\n\nChart: `{out}`.\n\n")
+                     "threads (seconds); wall times are the phases' own. Share: the day's load over the full build, "
+                     "dbt's fixed start-up and parse cost left out of both where the run measured it (`dbt_fixed_s`), "
+                     "else wall over wall.\n\n" + table + f"\n\nChart: `{out}`.\n\n")
         click.echo(f"appended the table to {md}", err=True)
