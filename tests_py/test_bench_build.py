@@ -14,6 +14,7 @@ import pytest
 from ccw.bench.build import (
     compute_ratios,
     dbt_node_timings,
+    file_system,
     render_handwritten_sql,
     render_report,
     run_handwritten,
@@ -138,16 +139,18 @@ def test_report_ratios_and_dbt_profile(tmp_path: Path) -> None:
     assert rows[1][3] == "MISSED" and rows[2][1] == "8.3 %" and rows[2][3] == "MISSED"
     report = render_report(fig)
     assert "2 cores" in report and "int_messages_sessionized" in report and "create events" in report
-    assert "fixed cost" not in report
+    assert "fixed cost" not in report and "working folder on" not in report
 
     # issue 17's share: dbt's fixed start-up/parse cost, measured on its own, left out of both sides
-    fig.update(dbt_fixed_s=0.5, incremental_copy_s=0.25, published_bytes=3 * 2**30)
+    fig.update(dbt_fixed_s=0.5, incremental_copy_s=0.25, published_bytes=3 * 2**30, work_fs="btrfs")
     rows = compute_ratios(fig)
     assert rows[2][0].endswith("(work: dbt's fixed cost left out of both)")
     assert rows[2][1:] == ("4.3 %", "<= 5%", "met")  # (1.0 - 0.5) / (12.0 - 0.5)
     report = render_report(fig)
     assert "| dbt's fixed cost per invocation (start-up and parse: a build selecting nothing) | 0.5 s |" in report
     assert "| of which copying the published file to the side file (3.00 GiB) | 0.2 s |" in report
+    assert "; working folder on btrfs." in report
+    assert file_system(tmp_path) not in (None, "")  # this machine's own, whatever it is
 
 
 def test_nodes_fall_into_their_layer_and_runs_chart_by_size(tmp_path: Path) -> None:

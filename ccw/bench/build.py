@@ -452,7 +452,8 @@ def render_report(fig: dict[str, Any]) -> str:
         f"## {now} UTC: {scale}",
         "",
         f"Machine: {fig['cores']} cores (os.cpu_count), {_gib(fig['memory'])} memory, {platform.platform()}, "
-        f"Python {platform.python_version()}, duckdb {fig.get('duckdb_version', '?')}, dbt-core {fig.get('dbt_version', '?')}.",
+        f"Python {platform.python_version()}, duckdb {fig.get('duckdb_version', '?')}, dbt-core {fig.get('dbt_version', '?')}"
+        + (f"; working folder on {fig['work_fs']}" if fig.get("work_fs") else "") + ".",
         "Load average (1 min) at the start of each phase: "
         + ", ".join(f"{k} {v:.1f}" for k, v in fig.get("load", {}).items())
         + (" (other processes shared the cores: figures are noisy)" if max(fig.get("load", {}).values() or [0])
@@ -542,6 +543,20 @@ def write_results(path: Path, report: str) -> None:
         fh.write(report + "\n")
 
 
+def file_system(path: Path) -> str | None:
+    """The type of the file system holding `path` (ext4, btrfs, xfs, apfs...): whether the
+    side file of a load is a clone or a copy depends on it (ccw.warehouse.build.clone_or_copy)."""
+    import psutil
+
+    path = Path(path).resolve()
+    best = None
+    for part in psutil.disk_partitions(all=True):
+        mount = Path(part.mountpoint)
+        if (path == mount or mount in path.parents) and (best is None or len(str(mount)) > len(str(best[0]))):
+            best = (mount, part.fstype)
+    return best[1] if best else None
+
+
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -613,7 +628,8 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
     work = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="ccw-bench-build-"))
     work.mkdir(parents=True, exist_ok=True)
     created_tmp = workdir is None
-    fig: dict[str, Any] = {"cores": os.cpu_count(), "memory": psutil.virtual_memory().total, "load": {}, **_versions()}
+    fig: dict[str, Any] = {"cores": os.cpu_count(), "memory": psutil.virtual_memory().total, "load": {}, **_versions(),
+                           "work_fs": file_system(work)}
     try:
         # 1. raw folder
         if reuse_raw:
