@@ -56,7 +56,7 @@
     {%- do extra_columns.append((normalize_phone(column), name)) -%}
 {%- endfor -%}
 with
-{{ staging_resolve_scope(parsed, links) }}
+{{ staging_resolve_scope(parsed, references, self_reference, links) }}
 {{ staging_dedupe(entity_name, parsed) }}
 {{ staging_validate(references, self_reference, links) }}
 {{ staging_version(entity_name, versioning) }}
@@ -65,17 +65,57 @@ with
 
 {#- The keys a run re-decides (`scope`: every parsed row of such a key is
     read again, staging_in_scope) and, on an incremental run, the outcome
-    they had before (`previous`). A full build has no `scope`: every row. -#}
-{% macro staging_resolve_scope(parsed, links) -%}
+    they had before (`previous`). A full build has no `scope`: every row.
+
+    A pending key (rejected for a reference, or holding a link not resolved
+    yet) is re-decided only when its outcome can change: when a row it
+    references (a valid agent or customer) was added or changed by this run
+    (the target's changed_in; references only ever gain targets), when the
+    clean ticket an unresolved link points to exists now, or, for a self
+    reference, always (its target may turn valid in this very run).
+    Its outcome depends on nothing else, so this is what re-deciding every
+    pending key gives, without re-reading keys that stay pending for good
+    (an unknown id that never arrives): at a year of a 300-agent centre,
+    70 % of the chat events a daily load re-decided. -#}
+{% macro staging_resolve_scope(parsed, references, self_reference, links) -%}
 {%- if is_incremental() %}
 
 scope as (
-    -- keys with a row in the files this run loaded, and keys still pending
+    -- keys with a row in the files this run loaded
     select scope_key from {{ parsed }}
     where loaded_in = '{{ invocation_id }}'
+    {%- if self_reference %}
     union
+    -- pending keys waiting for a self reference
     select scope_key from {{ this }}
-    where is_pending
+    where is_pending and reason_code = '{{ self_reference['reason'] }}'
+    {%- endif %}
+    {%- for r in references %}
+    union
+    -- pending keys whose {{ r['column'] }} may be known now
+    select scope_key from {{ this }}
+    where
+        is_pending
+        and {{ r['column'] }} in (
+            select changed.{{ r['target'] }} from {{ r['relation'] }} as changed
+            where changed.changed_in = '{{ invocation_id }}'
+        )
+    {%- endfor %}
+    {%- for l in links %}
+    union
+    -- pending keys whose {{ l['column'] }} link is unresolved (the stored value
+    -- is nulled; the parsed row has the raw one) and whose target exists now
+    select pending.scope_key
+    from {{ this }} as pending
+    inner join {{ parsed }} as parsed
+        on pending.raw_record_md5 = parsed.raw_record_md5
+    where
+        pending.is_pending
+        and pending.{{ l['column'] }} is null
+        and parsed.{{ l['column'] }} in (
+            select linkable.{{ l['target'] }} from {{ l['relation'] }} as linkable
+        )
+    {%- endfor %}
 ),
 
 previous as (
