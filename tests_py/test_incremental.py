@@ -93,7 +93,7 @@ def test_the_month_holds_late_rows(demo_raw: Path, demo_warehouse: Path):
         "where is_clean and cast(regexp_extract(source_file, '(\\d{4}-\\d{2}-\\d{2})\\.\\w+$', 1) as date) > impact_date"
     ).fetchone()[0]
     # references that arrive after the rows pointing at them: these rows are
-    # "pending" (re-decided at every load) until the target arrives
+    # "pending" until the target arrives (re-decided by the load that brings it)
     def later(table, column, target_table, target_column, where="true"):
         return con.execute(f"""
             with targets as (

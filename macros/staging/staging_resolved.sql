@@ -12,9 +12,9 @@
     every other rule works on the typed columns and the record's md5.
 
     Incremental by `scope_key` (the entity's natural id): a run re-decides
-    every key that has a row in the new files, plus every key still
+    every key that has a row in the new files, plus the keys still
     "pending" (rejected for a reference that may arrive later, or holding a
-    ticket link not resolved yet). Every row of a re-decided key is read back
+    ticket link not resolved yet) whose target arrived (staging_resolve_scope). Every row of a re-decided key is read back
     from the parsed layer, so the outcome is the one a full build would give.
     `changed_in` / `impact_date` tell the downstream windows what changed
     (docs/design.md, "Incremental loads").
