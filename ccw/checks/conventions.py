@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from ccw.checks.report import table
 from ccw.errors import CcwError
 from ccw.paths import PROJECT_ROOT
 from ccw.paths import warehouse_path as default_warehouse_path
+from ccw.warehouse.build import clone_or_copy
 from ccw.warehouse.dbt import run_dbt
 
 CONFIG_NAME = "dbt-bouncer.yml"
@@ -119,7 +119,7 @@ def run_conventions(
         start = time.perf_counter()
         if warehouse is not None:
             # a copy: dbt opens its file read-write, and the published file is for readers
-            shutil.copy2(warehouse, wh)
+            clone_or_copy(Path(warehouse), wh)
         env = dbt_env(project, work, wh)
         run_dbt_quiet(["parse"], project, work, wh)
         result.timings["dbt parse"] = time.perf_counter() - start

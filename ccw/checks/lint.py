@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,7 +82,9 @@ def lint_env(work: Path, raw_dir: Path | None = None, project_dir: Path | None =
     )
     env.pop("DBT_PROJECT_DIR", None)
     if built is not None:
-        shutil.copyfile(built, env["WAREHOUSE_PATH"])
+        from ccw.warehouse.build import clone_or_copy  # duckdb's import only when a warehouse is copied
+
+        clone_or_copy(Path(built), Path(env["WAREHOUSE_PATH"]))
     return env
 
 
