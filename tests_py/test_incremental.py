@@ -131,7 +131,7 @@ def test_day_by_day_loads_decide_every_raw_row_as_one_full_build(replayed: dict,
     re-decided only when a target it references or links to changed in a
     load (macros/staging/staging_resolved.sql): the late customers, root legs
     and tickets of the month must still resolve it."""
-    columns = "raw_record_md5, reason_code, is_valid, is_superseded, is_clean, is_pending, impact_date"
+    columns = "raw_record_md5, raw_record, reason_code, is_valid, is_superseded, is_clean, is_pending, impact_date"
     tables = {"base_messaging__messages": ", ticket_id", "base_telephony__calls": ", ticket_id",
               "base_survey__responses": ", ticket_id", "base_crm__orders": "", "base_wfm__agent_states": ""}
     con = duckdb.connect(str(replayed["warehouse"]), read_only=True)

@@ -117,6 +117,26 @@ def test_every_rejected_row_has_its_raw_record(con):
     assert recs and all(json.loads(r[0]) and r[1].startswith("/") for r in recs)
 
 
+def test_parsed_layer_keeps_raw_text_only_for_rows_that_may_be_rejected(con):
+    """The parsed layer drops the raw JSON text of a row that passes its row
+    rules and whose agent and customer are known (valid rows of the master
+    data): such a row can never be rejected. Every other row keeps it."""
+    known = ("(select agent_id from staging.base_crm__agents where is_valid)",
+             "(select customer_id from staging.base_crm__customers where is_valid)")
+    may_be_rejected = (f"row_reason_code is not null or (agent_id is not null and agent_id not in {known[0]}) "
+                       f"or (customer_id is not null and customer_id not in {known[1]})")
+    kept, dropped, wrongly_dropped, parsed_rows = rows(con, f"""
+        select count(raw_record), count(*) - count(raw_record),
+               count(*) filter (where raw_record is null and ({may_be_rejected})), count(*)
+        from staging.base_messaging__messages_parsed""")[0]
+    assert wrongly_dropped == 0
+    assert 0 < kept < parsed_rows and dropped > 0
+    # calls hold a self reference (root_call_id), decided in the resolved layer
+    orphan_roots = rows(con, "select count(*) from staging.base_telephony__calls_parsed "
+                             "where root_call_id is not null and raw_record is null")
+    assert orphan_roots == [(0,)]
+
+
 # --------------------------------------------------------------------- rule 1: duplicates
 
 

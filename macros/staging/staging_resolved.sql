@@ -7,9 +7,12 @@
       staging_version.sql   which version of a record wins, and the row's
                             outcome (reason, validity, pending, impact date)
 
-    Rows stay narrow: the raw record's JSON text is read back from the
-    parsed layer for rejected rows only (the rows stg_rejected_rows shows);
-    every other rule works on the typed columns and the record's md5.
+    Rows stay narrow: the rules of steps 2 and 3 (the joins of the
+    references and links, the versioning window) carry only the columns
+    they read (staging_rule_columns); the other columns and the raw text
+    are joined back for the decided rows (staging_outcome_rows). The parsed
+    layer keeps the raw JSON text only for rows that may be rejected
+    (staging_raw_record_kept); every other rule works on the record's md5.
 
     Incremental by `scope_key` (the entity's natural id): a run re-decides
     every key that has a row in the new files, plus the keys still
@@ -34,10 +37,7 @@
     {{ exceptions.raise_compiler_error("raw_contract " ~ entity_name ~ ": versioning must be event, latest or history, got " ~ versioning) }}
 {%- endif -%}
 {%- set parsed = ref('base_' ~ entity_name ~ '_parsed') -%}
-{%- set references = [] -%}
-{%- for r in spec.get('references', []) -%}
-    {%- do references.append({'column': r['column'], 'relation': ref(r['model']), 'target': r['target'], 'reason': r['reason']}) -%}
-{%- endfor -%}
+{%- set references = staging_references(spec) -%}
 {%- set links = [] -%}
 {%- for l in spec.get('links', []) -%}
     {%- do links.append({'column': l['column'], 'relation': ref(l['model']), 'target': l['target']}) -%}

@@ -2,14 +2,7 @@
     references in order, then the self reference; links that match nothing
     are nulled (the row is kept). Part of staging_resolved_rows. -#}
 {% macro staging_validate(references, self_reference, links) -%}
-{%- for r in references %}
-
-known_{{ loop.index }} as (
-    select distinct {{ r['target'] }} as known_value
-    from {{ r['relation'] }}
-    where is_valid
-),
-{%- endfor %}
+{{ staging_known_values(references) }}
 {%- for l in links %}
 
 linkable_{{ loop.index }} as (
@@ -86,4 +79,29 @@ linked as (
         on validated.{{ l['column'] }} = linkable_{{ loop.index }}.known_value
     {%- endfor %}
 ),
+{%- endmacro %}
+
+{#- The CTEs known_<n>, one per reference: the values its target holds on a
+    valid row (rule 2 here; the parsed layer's staging_raw_record_kept). -#}
+{% macro staging_known_values(references) -%}
+{%- for r in references %}
+
+known_{{ loop.index }} as (
+    select distinct {{ r['target'] }} as known_value
+    from {{ r['relation'] }}
+    where is_valid
+),
+{%- endfor %}
+{%- endmacro %}
+
+{#- The entity's references (raw_contract) with their target model as a
+    relation (`relation`), as staging_validate and staging_known_values take
+    them. -#}
+{% macro staging_references(spec) -%}
+    {%- set references = [] -%}
+    {%- for r in spec.get('references', []) -%}
+        {%- do references.append({'column': r['column'], 'relation': ref(r['model']), 'model': r['model'],
+                                  'target': r['target'], 'reason': r['reason']}) -%}
+    {%- endfor -%}
+    {{ return(references) }}
 {%- endmacro %}

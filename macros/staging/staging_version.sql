@@ -38,8 +38,8 @@ versioned as (
 
 {#- The resolved row: contract columns (links replaced by their resolved
     value), outcome flags and `changed_in` (this invocation, when the row is
-    new or its outcome changed). The raw record's JSON text is read back
-    from the parsed layer for rejected rows only (null on every other row). -#}
+    new or its outcome changed). The raw record's JSON text is shown for
+    rejected rows only (null on every other row). -#}
 {% macro staging_decide(entity_name, parsed, references, self_reference, links, impact_date, extra_columns) -%}
 {%- set pending_reasons = references | map(attribute='reason') | list
     + ([self_reference['reason']] if self_reference else []) -%}
@@ -49,6 +49,8 @@ versioned as (
     + ['source_file', 'record_key', 'scope_key'] %}
 {%- set trailing = ['raw_record_md5', 'duplicate_copies', 'reason_code', 'is_valid', 'is_superseded', 'is_clean',
                     'is_pending', 'impact_date'] %}
+{{ staging_outcome_rows(entity_name, parsed) }}
+
 decided as (
     select
         {{ contract_column_list(entity_name, replace=link_replace) }},
@@ -61,6 +63,9 @@ decided as (
         raw_record_md5,
         duplicate_copies,
         reason_code,
+        -- the raw text of rejected rows only (the parsed layer keeps it for
+        -- every copy of a record that may be rejected: staging_raw_record_kept)
+        case when reason_code is not null then raw_record end as raw_record,
         reason_code is null as is_valid,
         is_superseded,
         reason_code is null and not is_superseded as is_clean,
@@ -74,17 +79,7 @@ decided as (
         or ({{ l['column'] }} is not null and _link_{{ loop.index }} is null)
         {%- endfor %} as is_pending,
         cast({{ impact_date }} as date) as impact_date
-    from versioned
-),
-
-rejected_records as (
-    -- the raw text of the rejected rows (copies share it: any one will do)
-    select
-        raw_record_md5,
-        min(raw_record) as raw_record
-    from {{ parsed }}
-    where raw_record_md5 in (select d.raw_record_md5 from decided as d where d.reason_code is not null)
-    group by raw_record_md5
+    from outcome_rows
 ),
 
 final as (
@@ -92,7 +87,7 @@ final as (
         {%- for c in leading %}
         decided.{{ c }},
         {%- endfor %}
-        rejected_records.raw_record,
+        decided.raw_record,
         {%- for c in trailing %}
         decided.{{ c }},
         {%- endfor %}
@@ -112,10 +107,6 @@ final as (
         '{{ invocation_id }}' as changed_in
         {%- endif %}
     from decided
-    left join rejected_records
-        on
-            decided.reason_code is not null
-            and decided.raw_record_md5 = rejected_records.raw_record_md5
     {%- if is_incremental() %}
     left join previous
         on decided.raw_record_md5 = previous.raw_record_md5
