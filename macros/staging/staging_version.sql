@@ -58,7 +58,8 @@ decided as (
         {{ expression }} as {{ name }},
         {%- endfor %}
         source_file,
-        record_key,
+        -- the raw key text of rejected rows only, as the raw text
+        case when reason_code is not null then record_key end as record_key,
         scope_key,
         raw_record_md5,
         duplicate_copies,
