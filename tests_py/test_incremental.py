@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -260,5 +261,47 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     assert con.execute(whole).fetchone()[0] == 1
     plant_duplicate(before_window=False)
     assert con.execute(narrowed).fetchone()[0] == 1, "a row inside the window is tested"
+    assert con.execute(whole).fetchone()[0] == 2
+    con.close()
+
+
+def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(replayed: dict, project_root: Path):
+    """A row-level test of a stg view configured with changed_keys (the clean
+    rows of a large resolved model) reads, on a daily load, the rows whose
+    keys match a row of its base_ model changed_in this load. Run on the
+    replayed month with the last load's invocation: a duplicate message id
+    planted on a key the load did not change is not seen, one on a key it
+    changed is; the full-refresh test sees both."""
+    work, wh = replayed["work"], replayed["warehouse"]
+    copy = work / "planted_stg.duckdb"
+    copy.write_bytes(wh.read_bytes())
+    name = "unique_stg_messaging__messages_message_id"
+    daily = _compiled_tests(project_root, work, copy, work / "raw", [name])[name]
+    full = _compiled_tests(project_root, work, copy, work / "raw", [name], "--full-refresh")[name]
+    assert "exists (select 1 from" in daily and "changed.message_id = scoped.message_id" in daily
+    assert "dbt_subquery" not in full
+    con = duckdb.connect(str(copy))
+    last_load = con.execute("select changed_in from staging.base_messaging__messages "
+                            "group by changed_in order by max(sent_at) desc limit 1").fetchone()[0]
+    # the compile ran as its own invocation: test as the last load would have
+    narrowed = "select count(*) from (" + re.sub(r"changed_in = '[^']*'", f"changed_in = '{last_load}'", daily) + ")"
+    whole = "select count(*) from (" + full + ")"
+    assert con.execute(narrowed).fetchone()[0] == 0 and con.execute(whole).fetchone()[0] == 0
+
+    def plant_duplicate(changed: bool) -> None:
+        """A second clean row (another raw record) for a message id the load did or did not change."""
+        side = "=" if changed else "!="
+        message_id = con.execute(f"select min(message_id) from staging.base_messaging__messages "
+                                 f"where is_clean and changed_in {side} ?", [last_load]).fetchone()[0]
+        assert message_id is not None
+        con.execute("insert into staging.base_messaging__messages select * replace "
+                    "(raw_record_md5 + 1 as raw_record_md5) from staging.base_messaging__messages "
+                    "where message_id = ? and is_clean", [message_id])
+
+    plant_duplicate(changed=False)
+    assert con.execute(narrowed).fetchone()[0] == 0, "a key the load did not change is not the load's"
+    assert con.execute(whole).fetchone()[0] == 1
+    plant_duplicate(changed=True)
+    assert con.execute(narrowed).fetchone()[0] == 1, "a key the load changed is tested"
     assert con.execute(whole).fetchone()[0] == 2
     con.close()

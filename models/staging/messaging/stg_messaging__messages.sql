@@ -1,3 +1,7 @@
+{#- changed_keys: on a load, row-level tests look at the rows of keys the load
+    changed (macros/incremental.sql, get_where_subquery) -#}
+{{ config(changed_keys=['message_id']) }}
+
 with
 
 messages as (

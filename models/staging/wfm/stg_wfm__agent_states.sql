@@ -1,3 +1,7 @@
+{#- changed_keys: on a load, row-level tests look at the rows of keys the load
+    changed (macros/incremental.sql, get_where_subquery) -#}
+{{ config(changed_keys=['agent_id', 'started_at']) }}
+
 with
 
 agent_states as (
