@@ -76,33 +76,32 @@ reasoned as (
 ),
 {{- staging_known_values(references) }}
 
-final as (
+kept as (
+    -- the raw key text and the raw text are kept only for a row that is or
+    -- may become rejected (staging_raw_record_kept): the resolved layer
+    -- shows them for rejected rows only, every other rule works on the
+    -- typed key (scope_key) and the md5
     select
-        {%- for c in contract_column_names(entity_name) %}
-        reasoned.{{ c }},
-        {%- endfor %}
-        reasoned.source_file,
-        -- the raw key text and the raw text are kept only for a row that is
-        -- or may become rejected (staging_raw_record_kept): the resolved
-        -- layer shows them for rejected rows only, every other rule works on
-        -- the typed key (scope_key) and the md5
-        case
-            when {{ staging_raw_record_kept(references, self_reference, 'reasoned') }}
-                then reasoned.record_key
-        end as record_key,
-        {{ contract_scope_key(entity_name) }} as scope_key,
-        case
-            when {{ staging_raw_record_kept(references, self_reference, 'reasoned') }}
-                then reasoned.raw_record
-        end as raw_record,
-        reasoned.raw_record_md5,
-        reasoned.row_reason_code,
-        '{{ invocation_id }}' as loaded_in
+        reasoned.*,
+        {{ staging_raw_record_kept(references, self_reference, 'reasoned') }} as is_raw_text_kept
     from reasoned
     {%- for r in references %}
     left join known_{{ loop.index }}
         on reasoned.{{ r['column'] }} = known_{{ loop.index }}.known_value
     {%- endfor %}
+),
+
+final as (
+    select
+        {{ contract_column_list(entity_name) }},
+        source_file,
+        case when is_raw_text_kept then record_key end as record_key,
+        {{ contract_scope_key(entity_name) }} as scope_key,
+        case when is_raw_text_kept then raw_record end as raw_record,
+        raw_record_md5,
+        row_reason_code,
+        '{{ invocation_id }}' as loaded_in
+    from kept
 )
 
 select * from final
