@@ -218,6 +218,23 @@ def _compiled_tests(project_root: Path, work: Path, wh: Path, raw: Path, names: 
     return {p.stem: p.read_text() for p in (target / "compiled").rglob("*.sql") if p.stem in names}
 
 
+def _assert_only_the_loads_rows_are_tested(con, narrowed: str, whole: str, plant) -> None:
+    """`narrowed` and `whole`: the failure count of the same test as a daily load
+    and as a full build compile it. `plant(in_load)` plants one duplicate key
+    among the rows the load wrote (in_load) or among the others: the narrowed
+    test sees only the first, the whole-table test both."""
+    def failures(sql: str) -> int:
+        return con.execute(sql).fetchone()[0]
+
+    assert failures(narrowed) == 0 and failures(whole) == 0
+    plant(in_load=False)
+    assert failures(narrowed) == 0, "a row the load did not write is not the load's"
+    assert failures(whole) == 1
+    plant(in_load=True)
+    assert failures(narrowed) == 1, "a row the load wrote is tested"
+    assert failures(whole) == 2
+
+
 def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project_root: Path):
     """A row-level test of an incremental model reads only what the load wrote
     (macros/incremental.sql, default__get_where_subquery): the windowed marts
@@ -245,9 +262,9 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
 
     con = duckdb.connect(str(copy))
 
-    def plant_duplicate(before_window: bool) -> None:
+    def plant_duplicate(in_load: bool) -> None:
         """Give one contact the id of another on the same side of the window's start."""
-        side = "activity_date < ?" if before_window else "activity_date >= ?"
+        side = "activity_date >= ?" if in_load else "activity_date < ?"
         low, high = con.execute(f"select min(contact_id), max(contact_id) from marts.fct_contacts where {side}",
                                 [window_start]).fetchone()
         assert low != high
@@ -255,13 +272,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
 
     narrowed = "select count(*) from (" + daily["unique_fct_contacts_contact_id"] + ")"
     whole = "select count(*) from (" + full["unique_fct_contacts_contact_id"] + ")"
-    assert con.execute(narrowed).fetchone()[0] == 0 and con.execute(whole).fetchone()[0] == 0
-    plant_duplicate(before_window=True)
-    assert con.execute(narrowed).fetchone()[0] == 0, "a row before the window is not the load's"
-    assert con.execute(whole).fetchone()[0] == 1
-    plant_duplicate(before_window=False)
-    assert con.execute(narrowed).fetchone()[0] == 1, "a row inside the window is tested"
-    assert con.execute(whole).fetchone()[0] == 2
+    _assert_only_the_loads_rows_are_tested(con, narrowed, whole, plant_duplicate)
     con.close()
 
 
@@ -286,11 +297,10 @@ def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(re
     # the compile ran as its own invocation: test as the last load would have
     narrowed = "select count(*) from (" + re.sub(r"changed_in = '[^']*'", f"changed_in = '{last_load}'", daily) + ")"
     whole = "select count(*) from (" + full + ")"
-    assert con.execute(narrowed).fetchone()[0] == 0 and con.execute(whole).fetchone()[0] == 0
 
-    def plant_duplicate(changed: bool) -> None:
+    def plant_duplicate(in_load: bool) -> None:
         """A second clean row (another raw record) for a message id the load did or did not change."""
-        side = "=" if changed else "!="
+        side = "=" if in_load else "!="
         message_id = con.execute(f"select min(message_id) from staging.base_messaging__messages "
                                  f"where is_clean and changed_in {side} ?", [last_load]).fetchone()[0]
         assert message_id is not None
@@ -298,10 +308,5 @@ def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(re
                     "(raw_record_md5 + 1 as raw_record_md5) from staging.base_messaging__messages "
                     "where message_id = ? and is_clean", [message_id])
 
-    plant_duplicate(changed=False)
-    assert con.execute(narrowed).fetchone()[0] == 0, "a key the load did not change is not the load's"
-    assert con.execute(whole).fetchone()[0] == 1
-    plant_duplicate(changed=True)
-    assert con.execute(narrowed).fetchone()[0] == 1, "a key the load changed is tested"
-    assert con.execute(whole).fetchone()[0] == 2
+    _assert_only_the_loads_rows_are_tested(con, narrowed, whole, plant_duplicate)
     con.close()
