@@ -264,3 +264,63 @@ def test_lint_changed_lints_only_what_changed_and_everything_after_a_macro_chang
     assert changed_paths(project, "HEAD~1") == ("models/staging/stg_a.sql", "models/staging/stg_new.sql")
     (project / "macros" / "m.sql").write_text("{% macro m() %}2{% endmacro %}\n")
     assert changed_paths(project) is None  # a macro reaches every model: lint everything
+
+
+def test_rule_narrowing_lint_configs_sit_only_beside_sql_free_models() -> None:
+    """A nested .sqlfluff that narrows `rules` (the base models' folders) is safe only while
+    the files beside it hold no SQL of their own, just Jinja (a staging macro call): then
+    every other rule could only fire in the macro's output, which sqlfluff does not report.
+    A file with its own SQL there would go unchecked by the layout and naming rules."""
+    import configparser
+    import re
+
+    narrowing = []
+    for cfg in sorted((PROJECT_ROOT / "models").rglob(".sqlfluff")):
+        parser = configparser.ConfigParser()
+        parser.read(cfg)
+        if parser.has_option("sqlfluff", "rules"):
+            narrowing.append(cfg)
+    assert len(narrowing) == 5, narrowing  # one per system's base/ folder
+    for cfg in narrowing:
+        models = sorted(cfg.parent.glob("*.sql"))
+        assert models and not [d for d in cfg.parent.iterdir() if d.is_dir()], cfg
+        for model in models:
+            own = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", "", model.read_text(), flags=re.S)
+            assert not own.strip(), f"{model.relative_to(PROJECT_ROOT)} has SQL of its own: {own.strip()[:80]!r}"
+
+
+def test_lint_cache_lints_again_only_files_whose_inputs_changed(tmp_path: Path, monkeypatch) -> None:
+    """`ccw lint` does not lint again a file whose every input is unchanged since it last
+    linted clean; a changed file, a file with a violation and, after a macro change,
+    every file are linted again (checked by what reaches sqlfluff)."""
+    from ccw.checks import lint
+
+    project = copy_project(tmp_path / "project")
+    sent: list[tuple[str, ...]] = []
+    real_run_lint = lint.run_lint
+
+    def spy(project_dir, paths, processes=2, **kwargs):
+        sent.append(tuple(paths))
+        return real_run_lint(project_dir, paths, processes, **kwargs)
+
+    monkeypatch.setattr(lint, "run_lint", spy)
+    a, b = "models/marts/dim_date.sql", "models/marts/dim_agents.sql"
+
+    first = lint.run_lint_cached(project, (a, b), processes=1)
+    assert first.success and first.files == 2 and first.cached == 0, summarize(first)
+    assert sent.pop() == (b, a)
+
+    again = lint.run_lint_cached(project, (a, b), processes=1)
+    assert again.success and again.files == 2 and again.cached == 2 and not sent
+
+    (project / a).write_text((project / a).read_text() + "\nSELECT 1\n")
+    broken = lint.run_lint_cached(project, (a, b), processes=1)
+    assert sent.pop() == (a,) and broken.cached == 1 and not broken.success
+    assert {v.path for v in broken.violations} == {a}, summarize(broken)
+    still = lint.run_lint_cached(project, (a, b), processes=1)  # a violation is never remembered
+    assert sent.pop() == (a,) and not still.success
+
+    macro = next((project / "macros").rglob("*.sql"))
+    macro.write_text(macro.read_text() + "\n{# a macro changed: every model may render differently #}\n")
+    after_macro = lint.run_lint_cached(project, (a, b), processes=1)  # b too, though b is unchanged
+    assert after_macro.cached == 0 and sent.pop() == (b, a)
