@@ -3,11 +3,15 @@
 with
 
 schedules as (
+    -- on a load, only what reaches into the window: the window's part of the
+    -- merged shifts is the union of the shifts that end in it or later
     select * from {{ ref('stg_wfm__schedules') }}
+    {{- load_window_input_filter('shift_end', kind='timestamp') }}
 ),
 
 agent_states as (
     select * from {{ ref('stg_wfm__agent_states') }}
+    {{- load_window_input_filter('ended_at', kind='timestamp') }}
 ),
 
 shifts_ordered as (
