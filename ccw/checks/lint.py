@@ -50,6 +50,7 @@ class LintResult:
     stderr: str
     skipped: list[str] = field(default_factory=list)
     cached: int = 0  # files not linted again: their exact inputs were lint-clean before (run_lint_cached)
+    reported: list[str] = field(default_factory=list)  # the files sqlfluff's report holds
 
     @property
     def success(self) -> bool:
@@ -128,8 +129,10 @@ def run_lint(
         report = None
     if report is None:
         return LintResult(proc.returncode or 2, [], 0, seconds, (proc.stderr + proc.stdout)[-4000:])
+    reported: list[str] = []
     for entry in report:
         files += 1
+        reported.append(str(entry.get("filepath", "?")))
         for v in entry.get("violations", []):
             violations.append(
                 Violation(
@@ -142,7 +145,7 @@ def run_lint(
             )
     # files the templater skipped (disabled models, ...): said, never hidden
     skipped = [ln.strip() for ln in proc.stderr.splitlines() if "Skipped file" in ln]
-    return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:], skipped)
+    return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:], skipped, reported=reported)
 
 
 # ----------------------------------------------------------------- clean-file cache
@@ -243,13 +246,14 @@ def run_lint_cached(project: Path, paths: tuple[str, ...], processes: int = 2) -
         if work is not None:
             lock.release()
     if result.returncode in (0, 1) and result.files:  # sqlfluff ran and reported (2 or no report: keep nothing new)
+        # remembered: a file the report holds without a violation (never one it left out)
+        seen = {os.path.relpath(project / path, project) for path in result.reported}
         dirty = {os.path.relpath(project / v.path, project) for v in result.violations}
-        dirty.update(path for path in todo if any(path in note for note in result.skipped))
         for path in todo:
-            if path in dirty:
-                clean.pop(path, None)
-            else:
+            if path in seen and path not in dirty:
                 clean[path] = keys[path]
+            else:
+                clean.pop(path, None)
         tmp = cache_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"clean": sorted(clean.items())}, indent=0))
         tmp.replace(cache_file)
