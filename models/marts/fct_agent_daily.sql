@@ -13,12 +13,15 @@ with
 
 {% for family in families -%}
 {{ family }} as (
+    -- on a load, the window's agent-days only (each input row is one agent-day)
     select * from {{ ref('int_agent_daily_' ~ family) }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 {% endfor -%}
 agent_teams as (
     select * from {{ ref('int_agent_teams_daily') }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 all_contacts as (

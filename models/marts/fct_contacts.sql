@@ -10,15 +10,20 @@ contacts as (
 ),
 
 contact_flags as (
+    -- on a load, the window's contacts only: a contact's flags, SLA and
+    -- attributed surveys carry its activity_date
     select * from {{ ref('int_contacts_fcr_flagged') }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 surveys as (
     select * from {{ ref('int_surveys_attributed') }}
+    {{- load_window_input_filter('contact_activity_date') }}
 ),
 
 contact_sla as (
     select * from {{ ref('int_contact_sla') }}
+    {{- load_window_input_filter('activity_date') }}
 ),
 
 counting_scores as (

@@ -7,7 +7,9 @@
 with
 
 agent_states as (
+    -- on a load, the states that end in the window: only they reach its intervals
     select * from {{ ref('stg_wfm__agent_states') }}
+    {{- load_window_input_filter('ended_at', kind='timestamp') }}
 ),
 
 states_gridded as (

@@ -3,11 +3,15 @@
 with
 
 schedules as (
+    -- on a load, the shifts of the window: a row's activity_date is its shift start's
     select * from {{ ref('stg_wfm__schedules') }}
+    {{- load_window_input_filter('shift_start', kind='timestamp') }}
 ),
 
 agent_states as (
+    -- a state overlapping such a shift ends after the shift starts, so in the window
     select * from {{ ref('stg_wfm__agent_states') }}
+    {{- load_window_input_filter('ended_at', kind='timestamp') }}
 ),
 
 working_states as (
