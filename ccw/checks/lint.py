@@ -148,6 +148,10 @@ def run_lint(
     return LintResult(proc.returncode, violations, files, seconds, proc.stderr[-4000:], skipped, reported=reported)
 
 
+# a change to any of these can change how every model renders or is judged: lint all
+LINT_WIDE_INPUTS = ("macros/", ".sqlfluff", ".sqlfluffignore", "dbt_project.yml", "seeds/", "profiles/")
+
+
 # ----------------------------------------------------------------- clean-file cache
 # A file whose every input is byte for byte what it was when it last linted clean is
 # clean again: sqlfluff is deterministic. A file's inputs are its own text and what
@@ -192,11 +196,11 @@ def wide_inputs_digest(project: Path) -> str:
     """One digest of every input that can reach every file's lint result (see above)."""
     h = hashlib.sha256(_tool_versions().encode())
     files: list[Path] = []
-    for name in ("dbt_project.yml", ".sqlfluff", ".sqlfluffignore"):
-        if (project / name).is_file():
+    for name in LINT_WIDE_INPUTS:  # what --changed lints everything for: folders end in "/"
+        if name.endswith("/"):
+            files.extend(f for f in sorted((project / name).rglob("*")) if f.is_file())
+        elif (project / name).is_file():
             files.append(project / name)
-    for folder in ("macros", "seeds", "profiles"):
-        files.extend(f for f in sorted((project / folder).rglob("*")) if f.is_file())
     for folder in ("models", "analyses"):
         files.extend(f for f in sorted((project / folder).rglob("*"))
                      if f.is_file() and (f.suffix in {".yml", ".yaml"} or f.name == ".sqlfluff"))
@@ -272,10 +276,6 @@ def incremental_models(manifest: Path) -> tuple[str, ...]:
                        "build the warehouse first (`ccw build`)") from None
     return tuple(sorted(n["original_file_path"] for n in nodes
                         if n.get("resource_type") == "model" and n.get("config", {}).get("materialized") == "incremental"))
-
-
-# a change to any of these can change how every model renders or is judged: lint all
-LINT_WIDE_INPUTS = ("macros/", ".sqlfluff", ".sqlfluffignore", "dbt_project.yml", "seeds/", "profiles/")
 
 
 def changed_paths(project: Path, base: str = "HEAD") -> tuple[str, ...] | None:
