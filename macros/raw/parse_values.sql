@@ -108,15 +108,17 @@
     end
 {%- endmacro %}
 
-{#- The raw record as JSON text (contract columns, contract order, raw text). -#}
-{% macro raw_record_json(columns, relation_alias=none) -%}
-    {{ return(adapter.dispatch('raw_record_json', 'contact_center')(columns, relation_alias)) }}
+{#- The raw record as JSON text (contract columns, contract order, raw text):
+    keys are the column names, values the columns `<column_prefix><column>`
+    (the parsed layer keeps a row's raw text under prefixed names and builds
+    the JSON only for the rows that keep it, staging_parsed_rows). -#}
+{% macro raw_record_json(columns, column_prefix='') -%}
+    {{ return(adapter.dispatch('raw_record_json', 'contact_center')(columns, column_prefix)) }}
 {%- endmacro %}
-{% macro duckdb__raw_record_json(columns, relation_alias) -%}
-    {%- set prefix = (relation_alias ~ '.') if relation_alias else '' -%}
+{% macro duckdb__raw_record_json(columns, column_prefix) -%}
     cast(json_object(
         {%- for c in columns %}
-        '{{ c }}', {{ prefix }}{{ c }}{{ ',' if not loop.last }}
+        '{{ c }}', {{ column_prefix }}{{ c }}{{ ',' if not loop.last }}
         {%- endfor %}
     ) as varchar)
 {%- endmacro %}

@@ -67,11 +67,10 @@
 
 {#- to_json drops null fields unless told not to; DuckDB's json_object keeps
     them (`"left_on":null`). -#}
-{% macro spark__raw_record_json(columns, relation_alias) -%}
-    {%- set prefix = (relation_alias ~ '.') if relation_alias else '' -%}
+{% macro spark__raw_record_json(columns, column_prefix) -%}
     to_json(named_struct(
         {%- for c in columns %}
-        '{{ c }}', {{ prefix }}{{ c }}{{ ',' if not loop.last }}
+        '{{ c }}', {{ column_prefix }}{{ c }}{{ ',' if not loop.last }}
         {%- endfor %}
     ), map('ignoreNullFields', 'false'))
 {%- endmacro %}
