@@ -35,6 +35,28 @@ SIM_ARGS = dict(days=6, agents=12, seed=5)
 SIMULATED = {"sim_default": (0.03, "csv"), "sim_messy": (0.2, "parquet")}
 
 
+# blank_to_null (macros/raw/parse_values.sql) against its definition: null
+# for null, empty or blank text, else the text trimmed of spaces, tabs, CRs
+# and LFs (and nothing else: no-break spaces and other control characters stay)
+BLANK_TO_NULL_CASES = [
+    "A0001", " vip", "Vip ", "\tA0002\r\n", "", "   ", "\t\r\n ", None, "x", "a b", " é ", "é", "\u00a0x\u00a0",
+    "\x01x", "x\x7f", "2026-03-01T09:15:02+08:00\r", " 42 ",
+]
+
+
+def _sql_text(value: str | None) -> str:
+    if value is None:
+        return "null"
+    return " || ".join(f"chr({ord(c)})" for c in value) if value else "''"
+
+
+BLANK_TO_NULL_QUERY = (
+    "select i, {{ blank_to_null('v') }} as got from (values "
+    + ", ".join(f"({i}, {_sql_text(v)})" for i, v in enumerate(BLANK_TO_NULL_CASES))
+    + ") as t(i, v) order by i"
+)
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, subprocess.CompletedProcess[str]]]:
     """Run the four dbt invocations one after the other through ONE raw path (a
@@ -63,6 +85,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, su
     jobs = [
         ("main", ["build", "--select", "staging", "--full-refresh"], "main"),
         ("freshness", ["source", "freshness"], "main"),
+        ("blank_to_null", ["show", "--inline", BLANK_TO_NULL_QUERY, "--limit", "100", "--output", "json", "--quiet"], "main"),
         ("empty", ["run", "--select", "staging", "--full-refresh"], "empty"),
         ("missing", ["run", "--select", "base_crm__agents_parsed", "base_crm__agents", "--full-refresh"], "missing"),
     ] + [(name, ["run", "--select", "staging", "--full-refresh"], name) for name in SIMULATED if name in folders]
@@ -200,6 +223,18 @@ def test_event_rows_sharing_a_key_keep_one(con):
 
 
 # --------------------------------------------------------------------- cosmetic noise
+
+
+def test_blank_to_null_trims_only_blanks_tabs_and_line_breaks(builds):
+    _, proc = builds["blank_to_null"]
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    got = [row["got"] for row in json.loads(proc.stdout[proc.stdout.index("{"):])["show"]]
+
+    def expected(v: str | None) -> str | None:
+        return (v.strip(" \t\r\n") or None) if v is not None else None
+
+    assert got == [expected(v) for v in BLANK_TO_NULL_CASES]
+    assert got[:4] == ["A0001", "vip", "Vip", "A0002"]
 
 
 def test_enums_are_trimmed_and_lower_cased(con):

