@@ -356,6 +356,27 @@ def test_a_changed_loaded_file_stops_the_build_until_a_full_refresh(loaded, chan
     assert dbt(["run", "--select", "+stg_telephony__calls"], raw, work).returncode == 0
 
 
+def test_a_load_reads_only_new_csv_files_for_their_header(loaded):
+    """A loaded CSV file's header line is recorded in raw.file_manifest when it
+    is loaded; a later load takes it from there instead of reading the
+    unchanged file again (create_raw_views), a --full-refresh reads every file."""
+    raw, work = loaded
+    path = (raw / "telephony/calls/2026-03-01.csv").resolve()
+    with duckdb.connect(str(work / "warehouse.duckdb")) as con:
+        recorded = dict(con.execute(
+            "select source_file, header_line from raw.file_manifest where entity = 'telephony__calls'").fetchall())
+        assert recorded[str(path)] == path.read_text().splitlines()[0]
+        # a header without the contract's other columns: only a load that
+        # took the header from the manifest sees it
+        con.execute("update raw.file_manifest set header_line = 'call_id' where source_file = ?", [str(path)])
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+    assert proc.returncode != 0
+    assert str(path) in proc.stdout and "lacks required column(s)" in proc.stdout and "direction" in proc.stdout
+    proc = dbt(["run", "--select", "+stg_telephony__calls", "--full-refresh"], raw, work)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert calls_in_staging(work) == {"C001", "C002", "C003"}
+
+
 def test_a_moved_raw_folder_stops_the_build(loaded, tmp_path: Path):
     raw, work = loaded
     moved = raw.rename(tmp_path / "raw_moved")

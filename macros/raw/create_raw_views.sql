@@ -8,7 +8,9 @@
     naive UTC, for `dbt source freshness`).
 
     Cost: a fixed number of queries per invocation, whatever the number of
-    files: one glob, one header scan of all CSV files (read_blob: first line, and UTF-8 check),
+    files: one glob, one header scan of the CSV files no earlier run loaded
+    (read_blob: first line, and UTF-8 check; a loaded file's header line is in
+    raw.file_manifest),
     one parquet_schema() over all Parquet files, and one DESCRIBE per distinct
     Parquet schema. Files with the same header are read by a single
     read_csv(list, columns=...) without sniffing (the CSV sniffer and
@@ -32,7 +34,7 @@
 
     Changed raw files are detected: raw.file_manifest holds every file a
     parsed model loaded (path relative to the raw folder, size, modification
-    time, md5 of the content). Unless --full-refresh is given, a loaded file
+    time, md5 of the content, a CSV file's header line). Unless --full-refresh is given, a loaded file
     that was deleted or rewritten since, or a raw folder that moved, stops
     the invocation with one line asking for --full-refresh (the warehouse
     holds rows of the files as they were; check_raw_manifest). A raw folder
@@ -87,14 +89,28 @@
     {% endif %}
     {% do check_raw_manifest(root) %}
 
-    {#- 2. CSV headers, one scan over all CSV files; a file that is not UTF-8
-        (try(decode) is null) is named in one error line -#}
+    {#- 2. CSV headers, one scan over the CSV files; a file that is not UTF-8
+        (try(decode) is null) is named in one error line. A file the
+        warehouse loaded before (raw.file_manifest; check_raw_manifest just
+        made sure it is unchanged) has its header line there and was checked
+        when it was loaded: only new files are read whole (a year of CSV
+        exports, 1.6 GB: 1.0-2.8 s on every load before) -#}
     {% set csv_header = {} %}
-    {% if all_csv %}
+    {% set to_scan = all_csv %}
+    {% if all_csv and not flags.FULL_REFRESH %}
+        {% set recorded = run_query(
+            "select source_file, header_line from raw.file_manifest where header_line is not null"
+        ) %}
+        {% for row in recorded.rows %}
+            {% do csv_header.update({row[0]: raw_header_columns(row[1])}) %}
+        {% endfor %}
+        {% set to_scan = all_csv | reject('in', csv_header) | list %}
+    {% endif %}
+    {% if to_scan %}
         {% set headers = run_query(
-            "select filename, split_part(replace(left(text, 65536), chr(13), ''), chr(10), 1) as header_line, "
+            "select filename, " ~ raw_csv_header_line('text') ~ " as header_line, "
             ~ "text is null and size > 0 as is_not_utf8 "
-            ~ "from (select filename, size, try(decode(content)) as text from read_blob(" ~ sql_path_list(all_csv) ~ "))"
+            ~ "from (select filename, size, try(decode(content)) as text from read_blob(" ~ sql_path_list(to_scan) ~ "))"
         ) %}
         {% set not_utf8 = [] %}
         {% for row in headers.rows if row[2] %}{% do not_utf8.append(row[0]) %}{% endfor %}
@@ -314,7 +330,8 @@
     {% do run_query(
         "create schema if not exists raw; create table if not exists raw.file_manifest (entity varchar, "
         ~ "relative_path varchar, source_file varchar, size bigint, last_modified varchar, content_md5 varchar, "
-        ~ "loaded_in varchar)"
+        ~ "loaded_in varchar, header_line varchar); "
+        ~ "alter table raw.file_manifest add column if not exists header_line varchar"
     ) %}
     {% if flags.FULL_REFRESH %}{{ return(none) }}{% endif %}
     {% set root_q = sql_quote_text(root) %}
@@ -384,6 +401,12 @@
 
 {#- The helpers both engines' readers share (duckdb__ and spark__create_raw_views,
     check_raw_manifest). -#}
+
+{#- The first line of a file's text (at most its first 64 KiB), without
+    carriage returns: a CSV file's header line. -#}
+{% macro raw_csv_header_line(text_expr) -%}
+    split_part(replace(left({{ text_expr }}, 65536), chr(13), ''), chr(10), 1)
+{%- endmacro %}
 
 {#- A CSV header line as the lower-case column names, quotes, spaces and a
     byte-order mark removed; [] for a blank line. -#}

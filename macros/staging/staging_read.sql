@@ -254,9 +254,11 @@ select * from final
     {% if not files %}{{ return('select 1') }}{% endif %}
     {{ return(
         "delete from raw.file_manifest where source_file in (" ~ sql_path_list(files)[1:-1] ~ "); "
-        ~ "insert into raw.file_manifest select '" ~ entity_name ~ "', substr(filename, "
+        ~ "insert into raw.file_manifest (entity, relative_path, source_file, size, last_modified, content_md5, "
+        ~ "loaded_in, header_line) select '" ~ entity_name ~ "', substr(filename, "
         ~ (root | length + 2) ~ "), filename, size, cast(last_modified as varchar), md5(content), '"
-        ~ invocation_id ~ "' from read_blob(" ~ sql_path_list(files) ~ ")"
+        ~ invocation_id ~ "', " ~ raw_csv_header_line('try(decode(content))')
+        ~ " from read_blob(" ~ sql_path_list(files) ~ ")"
     ) }}
 {% endmacro %}
 
