@@ -9,10 +9,10 @@
 
     Cost: a fixed number of queries per invocation, whatever the number of
     files: one glob, one header scan of the CSV files no earlier run loaded
-    (read_blob: first line, and UTF-8 check; a loaded file's header line is in
-    raw.file_manifest),
-    one parquet_schema() over all Parquet files, and one DESCRIBE per distinct
-    Parquet schema. Files with the same header are read by a single
+    (read_blob: first line, and UTF-8 check; a loaded file's header line is
+    in raw.file_manifest), one parquet_schema() over all Parquet files, and
+    one DESCRIBE per distinct Parquet schema. Files with the same header are
+    read by a single
     read_csv(list, columns=...) without sniffing (the CSV sniffer and
     union_by_name cost ~10x on a year of files).
 
@@ -34,8 +34,9 @@
 
     Changed raw files are detected: raw.file_manifest holds every file a
     parsed model loaded (path relative to the raw folder, size, modification
-    time, md5 of the content, a CSV file's header line). Unless --full-refresh is given, a loaded file
-    that was deleted or rewritten since, or a raw folder that moved, stops
+    time, md5 of the content, a CSV file's header line). Unless
+    --full-refresh is given, a loaded file that was deleted or rewritten
+    since, or a raw folder that moved, stops
     the invocation with one line asking for --full-refresh (the warehouse
     holds rows of the files as they were; check_raw_manifest). A raw folder
     with no .csv or .parquet file at all stops it too: empty marts are never
