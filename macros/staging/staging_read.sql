@@ -252,12 +252,18 @@ select * from final
     {% set root = raw_dir() %}
     {% set files = raw_files_loaded_now(entity_name) %}
     {% if not files %}{{ return('select 1') }}{% endif %}
+    {#- the header line of the CSV files only (create_raw_views reads it
+        instead of the file); a Parquet file's content is not decoded -#}
+    {% set csv_files = [] %}
+    {% for path in files if raw_file_format(path.split('/')[-1]) == 'csv' %}{% do csv_files.append(path) %}{% endfor %}
+    {% set header_line = ("case when filename in (" ~ sql_path_list(csv_files)[1:-1] ~ ") then "
+        ~ raw_csv_header_line('try(decode(content))') ~ " end") if csv_files else 'null' %}
     {{ return(
         "delete from raw.file_manifest where source_file in (" ~ sql_path_list(files)[1:-1] ~ "); "
         ~ "insert into raw.file_manifest (entity, relative_path, source_file, size, last_modified, content_md5, "
         ~ "loaded_in, header_line) select '" ~ entity_name ~ "', substr(filename, "
         ~ (root | length + 2) ~ "), filename, size, cast(last_modified as varchar), md5(content), '"
-        ~ invocation_id ~ "', " ~ raw_csv_header_line('try(decode(content))')
+        ~ invocation_id ~ "', " ~ header_line
         ~ " from read_blob(" ~ sql_path_list(files) ~ ")"
     ) }}
 {% endmacro %}
