@@ -246,7 +246,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     copy = work / "planted.duckdb"
     copy.write_bytes(wh.read_bytes())
     names = ["unique_fct_contacts_contact_id", "unique_base_messaging__messages_raw_record_md5",
-             "not_null_dim_agents_agent_id", "not_null_int_agent_daily_contacts_agent_id"]
+             "not_null_dim_agents_agent_id", "primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     daily = _compiled_tests(project_root, work, copy, work / "raw", names)
     con = duckdb.connect(str(copy))
     window_start = con.execute("select window_start_date from intermediate.int_load_window").fetchone()[0]
@@ -256,7 +256,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     assert "changed_in = '" in daily["unique_base_messaging__messages_raw_record_md5"]
     assert "dbt_subquery" not in daily["not_null_dim_agents_agent_id"]
     # a view configured with a window_column (read by the windowed fct_agent_daily)
-    assert f"activity_date >= date '{window_start}'" in daily["not_null_int_agent_daily_contacts_agent_id"]
+    assert f"activity_date >= date '{window_start}'" in daily["primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     full = _compiled_tests(project_root, work, copy, work / "raw", names, "--full-refresh")
     assert not any("dbt_subquery" in sql for sql in full.values())
 

@@ -207,3 +207,36 @@ def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, d
     rows = set(con.execute(f'select column_name, rule, failing_rows from "{stored[0]}"."{stored[1]}"').fetchall())
     con.close()
     assert rows == {("solved_date", "not_null", 1), ("resolution_s", "non_negative", 2)}
+
+
+def test_primary_key_fails_on_a_null_key_column_and_on_a_repeated_key(
+        contract_project, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+    """tests/generic/primary_key.sql: the key test of the int_agent_daily_<family> views (a key
+    column null, or the key repeated, in one query). It passes on the built warehouse; with the
+    view replaced by its rows plus one row of a null agent and one repeated agent-day, it fails
+    with exactly those two keys, each named by the rule it breaks."""
+    import duckdb
+
+    project, _ = contract_project
+    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
+    select = ["test", "--select", "int_agent_daily_chats,test_name:primary_key"]
+    ok = dbt(project, select, demo_raw, wh, check=False)
+    assert ok.returncode == 0 and "PASS primary_key_int_agent_daily_chats" in ok.stdout, ok.stdout[-3000:]
+    con = duckdb.connect(str(wh))
+    agent, day = con.execute("select agent_id, activity_date from intermediate.int_agent_daily_chats "
+                             "order by activity_date desc, agent_id limit 1").fetchone()
+    con.execute("create table intermediate.chats_rows as select * from intermediate.int_agent_daily_chats")
+    one_row = f"from intermediate.chats_rows where agent_id = '{agent}' and activity_date = date '{day}'"
+    con.execute("create or replace view intermediate.int_agent_daily_chats as "
+                "select * from intermediate.chats_rows "
+                f"union all select * replace (null as agent_id) {one_row} "
+                f"union all select * {one_row}")
+    con.close()
+    broken = dbt(project, [*select, "--store-failures"], demo_raw, wh, check=False)
+    assert broken.returncode != 0 and "Got 2 results" in broken.stdout, broken.stdout[-3000:]
+    con = duckdb.connect(str(wh), read_only=True)
+    stored = con.execute("select table_schema, table_name from information_schema.tables "
+                         "where table_name like 'primary_key_int_agent_daily_chats%'").fetchone()
+    rows = set(con.execute(f'select agent_id, activity_date, n_rows, broken_rule from "{stored[0]}"."{stored[1]}"').fetchall())
+    con.close()
+    assert rows == {(None, day, 1, "null key"), (agent, day, 2, "duplicate key")}
