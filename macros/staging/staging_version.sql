@@ -7,33 +7,45 @@
 {%- set partition = 'partition by ' ~ group_key | join(', ') %}
 {%- if versioning == 'latest' %}
 
-latest as (
-    -- rule 3: the latest updated_at of the record's valid rows wins ...
+versioned as (
+    -- rule 3: the latest updated_at of the record's valid rows wins, and among
+    -- valid versions tied on it the smallest md5(raw_record): the first row
+    -- of the record in that order. A valid row without updated_at never wins,
+    -- and supersedes nothing when no valid row has one. One window (an ordered
+    -- pass over the record's rows) instead of two: the latest updated_at, then
+    -- the smallest md5 among the rows that carry it (a year of tickets,
+    -- base_crm__tickets 5.5-5.8 s -> 4.3-4.5 s, the same rows)
     select
         *,
-        max(case when reason_code is null then updated_at end) over ({{ partition }}) as latest_updated_at
+        coalesce(
+            reason_code is null
+            and raw_record_md5 != first_value(
+                case when updated_at is not null then raw_record_md5 end
+            ) over (
+                {{ partition }}
+                order by reason_code is null desc, updated_at desc nulls last, raw_record_md5
+            ),
+            false
+        ) as is_superseded
     from linked
 ),
-{%- endif %}
+{%- else %}
 
 versioned as (
-    -- rule 3: {{ {'latest': '... and among valid versions tied on it', 'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
+    -- rule 3: {{ {'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
     -- (a window over the record's rows: no second pass over them)
     select
         *,
         coalesce(
             reason_code is null
             and raw_record_md5 != min(
-                case
-                    when reason_code is null
-                    {%- if versioning == 'latest' %} and updated_at = latest_updated_at{% endif %}
-                        then raw_record_md5
-                end
+                case when reason_code is null then raw_record_md5 end
             ) over ({{ partition }}),
             false
         ) as is_superseded
-    from {{ 'latest' if versioning == 'latest' else 'linked' }}
+    from linked
 ),
+{%- endif %}
 {%- endmacro %}
 
 {#- The resolved row: contract columns (links replaced by their resolved
