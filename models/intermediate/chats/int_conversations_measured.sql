@@ -72,10 +72,21 @@ message_counts as (
         count(case when sender_type = 'customer' then 1 end) as customer_messages,
         count(case when sender_type = 'bot' then 1 end) as bot_messages,
         min(case when sender_type = 'bot' then sent_at end) as first_bot_message_at,
-        min(case when sender_type = 'agent' then msg_seq end) as first_agent_msg_seq,
         min(case when sender_type = 'agent' then sent_at end) as first_agent_message_at,
         min(case when msg_seq = 1 then sender_type end) as first_message_sender_type,
-        min(case when msg_seq = 1 then sent_at end) as first_message_at
+        min(case when msg_seq = 1 then sent_at end) as first_message_at,
+        -- handle time: the message events after the first agent message (an
+        -- agent message before them), each gap to the previous message event
+        -- capped at chat_gap_cap_s
+        sum(
+            case
+                when agent_messages_before >= 1
+                    then least(
+                        {{ seconds_between('previous_sent_at', 'sent_at') }},
+                        {{ var('chat_gap_cap_s') }}
+                    )
+            end
+        ) as handle_s
     from message_events
     group by conversation_id
 ),
@@ -113,15 +124,17 @@ owners as (
     where owner_rank = 1
 ),
 
-customer_runs as (
-    -- customer messages since the previous agent message, keyed by how many
-    -- agent messages came before them
+reply_runs as (
+    -- the customer messages since the previous agent message, keyed by how
+    -- many agent messages came before them, and the agent message that
+    -- answers them: the next agent message has that many before it too (one
+    -- per key)
     select
         conversation_id,
         agent_messages_before,
-        min(sent_at) as run_started_at
+        min(case when sender_type = 'customer' then sent_at end) as run_started_at,
+        min(case when sender_type = 'agent' then sent_at end) as answered_at
     from message_events
-    where sender_type = 'customer'
     group by conversation_id, agent_messages_before
 ),
 
@@ -129,35 +142,14 @@ replies as (
     -- an agent message answering one or more customer messages with no
     -- agent message between; timed from the first of those messages
     select
-        agent_messages.conversation_id,
+        conversation_id,
         count(*) as replies,
-        sum({{ seconds_between('customer_runs.run_started_at', 'agent_messages.sent_at') }}) as response_s_sum
-    from message_events as agent_messages
-    inner join customer_runs
-        on
-            agent_messages.conversation_id = customer_runs.conversation_id
-            and agent_messages.agent_messages_before
-            = customer_runs.agent_messages_before
-    where agent_messages.sender_type = 'agent'
-    group by agent_messages.conversation_id
-),
-
-handle_times as (
-    -- consecutive message events from the first agent message to the last
-    -- message, each gap capped at chat_gap_cap_s
-    select
-        message_events.conversation_id,
-        sum(
-            least(
-                {{ seconds_between('message_events.previous_sent_at', 'message_events.sent_at') }},
-                {{ var('chat_gap_cap_s') }}
-            )
-        ) as handle_s
-    from message_events
-    inner join message_counts
-        on message_events.conversation_id = message_counts.conversation_id
-    where message_events.msg_seq > message_counts.first_agent_msg_seq
-    group by message_events.conversation_id
+        sum({{ seconds_between('run_started_at', 'answered_at') }}) as response_s_sum
+    from reply_runs
+    where
+        run_started_at is not null
+        and answered_at is not null
+    group by conversation_id
 ),
 
 final as (
@@ -185,7 +177,7 @@ final as (
         coalesce(replies.response_s_sum, 0) as response_s_sum,
         case
             when coalesce(message_counts.agent_messages, 0) > 0
-                then coalesce(handle_times.handle_s, 0)
+                then coalesce(message_counts.handle_s, 0)
             else 0
         end as handle_s,
         coalesce(message_counts.agent_messages, 0) as agent_messages,
@@ -207,8 +199,6 @@ final as (
         on conversation_bounds.conversation_id = owners.conversation_id
     left join replies
         on conversation_bounds.conversation_id = replies.conversation_id
-    left join handle_times
-        on conversation_bounds.conversation_id = handle_times.conversation_id
     left join latest_tickets
         on conversation_bounds.conversation_id = latest_tickets.conversation_id
 )
