@@ -14,24 +14,18 @@ conversations as (
 ),
 
 assignments as (
-    select distinct
+    -- one pass over the agents' events: the (conversation, agent) pairs with
+    -- an assign event, and whether the agent sent a message in it
+    select
         conversation_id,
-        agent_id
+        agent_id,
+        count(case when event = 'message' and sender_type = 'agent' then 1 end) > 0 as has_replied
     from events
     where
-        event = 'assign'
-        and agent_id is not null
-),
-
-agent_senders as (
-    select distinct
-        conversation_id,
-        agent_id
-    from events
-    where
-        event = 'message'
-        and sender_type = 'agent'
-        and agent_id is not null
+        agent_id is not null
+        and (event = 'assign' or (event = 'message' and sender_type = 'agent'))
+    group by conversation_id, agent_id
+    having count(case when event = 'assign' then 1 end) > 0
 ),
 
 final as (
@@ -39,14 +33,10 @@ final as (
         assignments.conversation_id,
         assignments.agent_id,
         conversations.activity_date,
-        agent_senders.agent_id is not null as has_replied
+        assignments.has_replied
     from assignments
     inner join conversations
         on assignments.conversation_id = conversations.conversation_id
-    left join agent_senders
-        on
-            assignments.conversation_id = agent_senders.conversation_id
-            and assignments.agent_id = agent_senders.agent_id
 )
 
 select * from final
