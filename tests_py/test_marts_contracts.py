@@ -182,30 +182,43 @@ def test_a_negative_or_null_measure_fails_the_model(
     assert message in broken.stdout.lower() and "abandoned" in broken.stdout.lower(), broken.stdout[-3000:]
 
 
+def _fails_with_after_planting(project: Path, demo_raw: Path, demo_warehouse: Path, tmp_path: Path, model: str,
+                               test_name: str, plant, columns: list[str], n_results: int):
+    """Run the generic test `test_name` of `model` on a copy of the built warehouse: it must
+    pass; then plant bad rows with `plant(connection)` and run it again with --store-failures:
+    it must fail with `n_results` rows. Returns (what plant returned, the stored rows' `columns`)."""
+    import duckdb
+
+    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
+    select = ["test", "--select", f"{model},test_name:{test_name}"]
+    ok = dbt(project, select, demo_raw, wh, check=False)
+    assert ok.returncode == 0 and f"PASS {test_name}_{model}" in ok.stdout, ok.stdout[-3000:]
+    con = duckdb.connect(str(wh))
+    planted = plant(con)
+    con.close()
+    broken = dbt(project, [*select, "--store-failures"], demo_raw, wh, check=False)
+    assert broken.returncode != 0 and f"Got {n_results} results" in broken.stdout, broken.stdout[-3000:]
+    con = duckdb.connect(str(wh), read_only=True)
+    stored = con.execute("select table_schema, table_name from information_schema.tables where table_name like ?",
+                         [f"{test_name}_{model}%"]).fetchone()
+    rows = set(con.execute(f'select {", ".join(columns)} from "{stored[0]}"."{stored[1]}"').fetchall())
+    con.close()
+    return planted, rows
+
+
 def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
     """tests/generic/column_rules.sql: one test over a model's never-null and never-negative
     columns; it passes on the built warehouse and, with one null and two negatives planted,
     fails with one row per broken rule."""
-    import duckdb
+    def plant(con) -> None:
+        con.execute("update intermediate.int_tickets_resolved set solved_date = null "
+                    "where ticket_id = (select min(ticket_id) from intermediate.int_tickets_resolved)")
+        con.execute("update intermediate.int_tickets_resolved set resolution_s = -5 where ticket_id in "
+                    "(select ticket_id from intermediate.int_tickets_resolved order by ticket_id desc limit 2)")
 
     project, _ = contract_project
-    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
-    select = ["test", "--select", "int_tickets_resolved,test_name:column_rules"]
-    ok = dbt(project, select, demo_raw, wh, check=False)
-    assert ok.returncode == 0 and "PASS column_rules_int_tickets_resolved" in ok.stdout, ok.stdout[-3000:]
-    con = duckdb.connect(str(wh))
-    con.execute("update intermediate.int_tickets_resolved set solved_date = null "
-                "where ticket_id = (select min(ticket_id) from intermediate.int_tickets_resolved)")
-    con.execute("update intermediate.int_tickets_resolved set resolution_s = -5 "
-                "where ticket_id in (select ticket_id from intermediate.int_tickets_resolved order by ticket_id desc limit 2)")
-    con.close()
-    broken = dbt(project, [*select, "--store-failures"], demo_raw, wh, check=False)
-    assert broken.returncode != 0 and "Got 2 results" in broken.stdout, broken.stdout[-3000:]
-    con = duckdb.connect(str(wh), read_only=True)
-    stored = con.execute("select table_schema, table_name from information_schema.tables "
-                         "where table_name like 'column_rules_int_tickets_resolved%'").fetchone()
-    rows = set(con.execute(f'select column_name, rule, failing_rows from "{stored[0]}"."{stored[1]}"').fetchall())
-    con.close()
+    _, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, tmp_path, "int_tickets_resolved",
+                                         "column_rules", plant, ["column_name", "rule", "failing_rows"], 2)
     assert rows == {("solved_date", "not_null", 1), ("resolution_s", "non_negative", 2)}
 
 
@@ -215,28 +228,19 @@ def test_primary_key_fails_on_a_null_key_column_and_on_a_repeated_key(
     column null, or the key repeated, in one query). It passes on the built warehouse; with the
     view replaced by its rows plus one row of a null agent and one repeated agent-day, it fails
     with exactly those two keys, each named by the rule it breaks."""
-    import duckdb
+    def plant(con) -> tuple:
+        agent, day = con.execute("select agent_id, activity_date from intermediate.int_agent_daily_chats "
+                                 "order by activity_date desc, agent_id limit 1").fetchone()
+        con.execute("create table intermediate.chats_rows as select * from intermediate.int_agent_daily_chats")
+        one_row = f"from intermediate.chats_rows where agent_id = '{agent}' and activity_date = date '{day}'"
+        con.execute("create or replace view intermediate.int_agent_daily_chats as "
+                    "select * from intermediate.chats_rows "
+                    f"union all select * replace (null as agent_id) {one_row} "
+                    f"union all select * {one_row}")
+        return agent, day
 
     project, _ = contract_project
-    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
-    select = ["test", "--select", "int_agent_daily_chats,test_name:primary_key"]
-    ok = dbt(project, select, demo_raw, wh, check=False)
-    assert ok.returncode == 0 and "PASS primary_key_int_agent_daily_chats" in ok.stdout, ok.stdout[-3000:]
-    con = duckdb.connect(str(wh))
-    agent, day = con.execute("select agent_id, activity_date from intermediate.int_agent_daily_chats "
-                             "order by activity_date desc, agent_id limit 1").fetchone()
-    con.execute("create table intermediate.chats_rows as select * from intermediate.int_agent_daily_chats")
-    one_row = f"from intermediate.chats_rows where agent_id = '{agent}' and activity_date = date '{day}'"
-    con.execute("create or replace view intermediate.int_agent_daily_chats as "
-                "select * from intermediate.chats_rows "
-                f"union all select * replace (null as agent_id) {one_row} "
-                f"union all select * {one_row}")
-    con.close()
-    broken = dbt(project, [*select, "--store-failures"], demo_raw, wh, check=False)
-    assert broken.returncode != 0 and "Got 2 results" in broken.stdout, broken.stdout[-3000:]
-    con = duckdb.connect(str(wh), read_only=True)
-    stored = con.execute("select table_schema, table_name from information_schema.tables "
-                         "where table_name like 'primary_key_int_agent_daily_chats%'").fetchone()
-    rows = set(con.execute(f'select agent_id, activity_date, n_rows, broken_rule from "{stored[0]}"."{stored[1]}"').fetchall())
-    con.close()
+    (agent, day), rows = _fails_with_after_planting(
+        project, demo_raw, demo_warehouse, tmp_path, "int_agent_daily_chats", "primary_key", plant,
+        ["agent_id", "activity_date", "n_rows", "broken_rule"], 2)
     assert rows == {(None, day, 1, "null key"), (agent, day, 2, "duplicate key")}
