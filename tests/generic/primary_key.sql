@@ -7,6 +7,7 @@
     scale (issue 17). Returns the key, its row count and which rule it
     breaks. -#}
 {% test primary_key(model, columns) %}
+{%- set null_key = columns | join(' is null or ') ~ ' is null' %}
 
 with
 
@@ -22,15 +23,11 @@ final as (
     select
         *,
         case
-            when {{ columns | join(' is null or ') }} is null then 'null key'
+            when {{ null_key }} then 'null key'
             else 'duplicate key'
         end as broken_rule
     from grouped
-    where
-        n_rows > 1
-        {%- for column in columns %}
-        or {{ column }} is null
-        {%- endfor %}
+    where n_rows > 1 or {{ null_key }}
 )
 
 select * from final
