@@ -245,15 +245,15 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     work, wh = replayed["work"], replayed["warehouse"]
     copy = work / "planted.duckdb"
     copy.write_bytes(wh.read_bytes())
-    names = ["unique_fct_contacts_contact_id", "unique_base_messaging__messages_raw_record_md5",
+    names = ["primary_key_fct_contacts_contact_id", "primary_key_base_messaging__messages_raw_record_md5",
              "not_null_dim_agents_agent_id", "primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     daily = _compiled_tests(project_root, work, copy, work / "raw", names)
     con = duckdb.connect(str(copy))
     window_start = con.execute("select window_start_date from intermediate.int_load_window").fetchone()[0]
     con.close()
     # the window's start as a literal date, read when the test runs
-    assert f"activity_date >= date '{window_start}'" in daily["unique_fct_contacts_contact_id"]
-    assert "changed_in = '" in daily["unique_base_messaging__messages_raw_record_md5"]
+    assert f"activity_date >= date '{window_start}'" in daily["primary_key_fct_contacts_contact_id"]
+    assert "changed_in = '" in daily["primary_key_base_messaging__messages_raw_record_md5"]
     assert "dbt_subquery" not in daily["not_null_dim_agents_agent_id"]
     # a view configured with a window_column (read by the windowed fct_agent_daily)
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_int_agent_daily_contacts_agent_id__activity_date"]
@@ -270,8 +270,8 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
         assert low != high
         con.execute("update marts.fct_contacts set contact_id = ? where contact_id = ?", [low, high])
 
-    narrowed = "select count(*) from (" + daily["unique_fct_contacts_contact_id"] + ")"
-    whole = "select count(*) from (" + full["unique_fct_contacts_contact_id"] + ")"
+    narrowed = "select count(*) from (" + daily["primary_key_fct_contacts_contact_id"] + ")"
+    whole = "select count(*) from (" + full["primary_key_fct_contacts_contact_id"] + ")"
     _assert_only_the_loads_rows_are_tested(con, narrowed, whole, plant_duplicate)
     con.close()
 
@@ -286,7 +286,7 @@ def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(re
     work, wh = replayed["work"], replayed["warehouse"]
     copy = work / "planted_stg.duckdb"
     copy.write_bytes(wh.read_bytes())
-    name = "unique_stg_messaging__messages_message_id"
+    name = "primary_key_stg_messaging__messages_message_id"
     daily = _compiled_tests(project_root, work, copy, work / "raw", [name])[name]
     full = _compiled_tests(project_root, work, copy, work / "raw", [name], "--full-refresh")[name]
     assert "exists (select 1 from" in daily and "changed.message_id = scoped.message_id" in daily

@@ -70,13 +70,15 @@ def test_every_mart_has_a_primary_key_test(manifest: dict) -> None:
             if name in keyed:
                 if meta.get("name") == "unique_combination_of_columns":
                     keyed[name].add("combination")
+                elif meta.get("name") == "primary_key":
+                    keyed[name].add("primary_key")
                 elif meta.get("name") in ("unique", "not_null"):
                     keyed[name].add(f"{meta['name']}:{node.get('column_name')}")
     missing = []
     for name, tests in keyed.items():
         cols = {t.split(":", 1)[1] for t in tests if t.startswith("unique:")}
         has_single = any(f"not_null:{c}" in tests for c in cols)
-        if not (has_single or "combination" in tests):
+        if not (has_single or "combination" in tests or "primary_key" in tests):
             missing.append(name)
     assert not missing, f"marts without a primary-key test: {missing}"
 
@@ -244,3 +246,34 @@ def test_primary_key_fails_on_a_null_key_column_and_on_a_repeated_key(
         project, demo_raw, demo_warehouse, tmp_path, "int_agent_daily_chats", "primary_key", plant,
         ["agent_id", "activity_date", "n_rows", "broken_rule"], 2)
     assert rows == {(None, day, 1, "null key"), (agent, day, 2, "duplicate key")}
+
+
+def test_primary_key_on_a_key_column_replaces_unique_and_not_null(
+        contract_project, manifest: dict, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+    """The column form of primary_key (in place of the unique + not_null pair on every key
+    column): on int_tickets_resolved.ticket_id it passes on the built warehouse; with one row
+    copied under a null ticket_id and one ticket's row repeated, it fails with exactly those two
+    keys. No unique or not_null test is left on a column that has primary_key."""
+    def plant(con) -> str:
+        ticket = con.execute("select min(ticket_id) from intermediate.int_tickets_resolved").fetchone()[0]
+        one_row = f"from intermediate.int_tickets_resolved where ticket_id = '{ticket}'"
+        con.execute(f"insert into intermediate.int_tickets_resolved select * replace (null as ticket_id) {one_row}")
+        con.execute(f"insert into intermediate.int_tickets_resolved select * {one_row}")
+        return ticket
+
+    project, _ = contract_project
+    ticket, rows = _fails_with_after_planting(
+        project, demo_raw, demo_warehouse, tmp_path, "int_tickets_resolved", "primary_key", plant,
+        ["ticket_id", "n_rows", "broken_rule"], 2)
+    assert rows == {(None, 1, "null key"), (ticket, 2, "duplicate key")}
+
+    keyed, paired = set(), set()
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        column = (meta.get("kwargs") or {}).get("column_name")
+        if node["resource_type"] == "test" and column:
+            target = (node.get("attached_node"), column)
+            (keyed if meta.get("name") == "primary_key" else paired).add((target, meta.get("name")))
+    keys = {target for target, _ in keyed}
+    doubled = sorted(f"{t[0]}.{t[1]}: {name}" for t, name in paired if t in keys and name in ("unique", "not_null"))
+    assert len(keys) >= 40 and not doubled, doubled

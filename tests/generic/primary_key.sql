@@ -5,8 +5,18 @@
     int_agent_daily_<family> views took 18 test queries (three per view) to
     check their agent-day key, 10.2 s of node time on a full build at year
     scale (issue 17). Returns the key, its row count and which rule it
-    breaks. -#}
-{% test primary_key(model, columns) %}
+    breaks.
+
+    On a column (`data_tests: [primary_key]`) it tests that one column, in
+    place of the unique + not_null pair: one query and one test node
+    instead of two (a test node costs about 0.04 s of dbt's overhead
+    whatever it reads, and not_null scanned the column a second time). On
+    a model, `columns` names a compound key. -#}
+{% test primary_key(model, column_name=none, columns=none) %}
+{%- if columns is none and column_name is none -%}
+    {{ exceptions.raise_compiler_error("primary_key on " ~ model ~ ": put it on the key column, or give `columns` (a compound key)") }}
+{%- endif -%}
+{%- set columns = columns if columns is not none else [column_name] -%}
 {%- set null_key = columns | join(' is null or ') ~ ' is null' %}
 
 with
