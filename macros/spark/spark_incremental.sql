@@ -7,6 +7,7 @@
     root project's macro wins over the adapter's) to add
       delete+insert   (the staging resolved layer, unique_key scope_key) and
       replace_window  (the windowed models, macros/incremental.sql)
+      replace_changed_keys (keyed tables, macros/incremental.sql)
     A windowed table with a reporting-date column is partitioned by it
     (window_partition_by, macros/incremental.sql): a load drops the days of
     its window and writes them again with insert overwrite in dynamic
@@ -19,7 +20,7 @@
     for row (tests_py/test_spark.py). -#}
 
 {% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
-    {% if raw_strategy in ['delete+insert', 'replace_window'] %}
+    {% if raw_strategy in ['delete+insert', 'replace_window', 'replace_changed_keys'] %}
         {% do return(raw_strategy) %}
     {% endif %}
     {% do return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) %}
@@ -33,6 +34,8 @@
         {{ spark_replace_window_partitions(source, target) }}
     {%- elif strategy == 'replace_window' -%}
         {{ spark_rewrite_incremental(source, target, load_window_predicate()) }}
+    {%- elif strategy == 'replace_changed_keys' -%}
+        {{ spark_rewrite_incremental(source, target, changed_keys_predicate()) }}
     {%- else -%}
         {{ dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) }}
     {%- endif -%}

@@ -1,10 +1,22 @@
-{{ config(materialized='table') }}
+{#- Keyed incremental (macros/incremental.sql, replace_changed_keys): a
+    load recomputes the customers with a base_crm__customers row changed in
+    it, from all of their versions (is_current reads them all). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_changed_keys',
+    changed_keys=['customer_id'],
+    on_schema_change='fail',
+) }}
 
 with
 
 customers as (
     select * from {{ ref('base_crm__customers') }}
-    where is_clean
+    where
+        is_clean
+        {%- if is_incremental() %}
+        and {{ changed_keys_predicate() }}
+        {%- endif %}
 ),
 
 final as (
