@@ -12,11 +12,11 @@ with
 
 customers as (
     select * from {{ ref('base_crm__customers') }}
-    where
-        is_clean
-        {%- if is_incremental() %}
+    where is_clean
+    {%- if is_incremental() %}
+        -- incremental: the customers this load changed (macros/incremental.sql)
         and {{ changed_keys_predicate() }}
-        {%- endif %}
+    {%- endif %}
 ),
 
 final as (
