@@ -151,8 +151,7 @@ where {{ load_window_predicate() }}
       materialized='incremental', incremental_strategy='replace_changed_keys',
       changed_keys=[<key column>, ...], on_schema_change='fail'
     reads its base_ model with ref() (that is the base_ model the keys come
-    from), and narrows its input with
-      {% if is_incremental() %} and {{ changed_keys_predicate() }} {% endif %}
+    from), and narrows that input with changed_keys_filter().
     Its row-level tests on a load read the same keys (get_where_subquery).
     A table model rebuilt in full, by contrast, costs its whole input on
     every load (stg_crm__customers: 2.0 s of a year-scale daily load). -#}
@@ -186,6 +185,15 @@ where {{ load_window_predicate() }}
         {%- do parts.append(k ~ " in (select " ~ k ~ " from " ~ base ~ " where changed_in = '" ~ invocation_id ~ "')") -%}
     {%- endfor -%}
     {{ parts | join(' and ') }}
+{%- endmacro %}
+
+{#- `where <changed_keys_predicate>` on a changed_keys model's input, on
+    incremental builds only (as load_window_input_filter for windows). -#}
+{% macro changed_keys_filter() -%}
+    {%- if is_incremental() %}
+    -- incremental: the keys this load changed (macros/incremental.sql)
+    where {{ changed_keys_predicate() }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- Strategy replace_changed_keys: delete the changed keys' rows, insert

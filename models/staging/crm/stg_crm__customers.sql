@@ -10,13 +10,14 @@
 
 with
 
-customers as (
+base_customers as (
     select * from {{ ref('base_crm__customers') }}
+    {{- changed_keys_filter() }}
+),
+
+customers as (
+    select * from base_customers
     where is_clean
-    {%- if is_incremental() %}
-        -- incremental: the customers this load changed (macros/incremental.sql)
-        and {{ changed_keys_predicate() }}
-    {%- endif %}
 ),
 
 final as (
