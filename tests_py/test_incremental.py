@@ -254,7 +254,8 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     copy = work / "planted.duckdb"
     copy.write_bytes(wh.read_bytes())
     names = ["primary_key_fct_contacts_contact_id", "primary_key_base_messaging__messages_raw_record_md5",
-             "not_null_dim_agents_agent_id", "primary_key_int_agent_daily_contacts_agent_id__activity_date"]
+             "primary_key_dim_agents_agent_id__valid_from",
+             "primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     daily = _compiled_tests(project_root, work, copy, work / "raw", names)
     con = duckdb.connect(str(copy))
     window_start = con.execute("select window_start_date from intermediate.int_load_window").fetchone()[0]
@@ -262,7 +263,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     # the window's start as a literal date, read when the test runs
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_fct_contacts_contact_id"]
     assert "changed_in = '" in daily["primary_key_base_messaging__messages_raw_record_md5"]
-    assert "dbt_subquery" not in daily["not_null_dim_agents_agent_id"]
+    assert "dbt_subquery" not in daily["primary_key_dim_agents_agent_id__valid_from"]
     # a view configured with a window_column (read by the windowed fct_agent_daily)
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     full = _compiled_tests(project_root, work, copy, work / "raw", names, "--full-refresh")

@@ -253,7 +253,8 @@ def test_primary_key_on_a_key_column_replaces_unique_and_not_null(
     """The column form of primary_key (in place of the unique + not_null pair on every key
     column): on int_tickets_resolved.ticket_id it passes on the built warehouse; with one row
     copied under a null ticket_id and one ticket's row repeated, it fails with exactly those two
-    keys. No unique or not_null test is left on a column that has primary_key."""
+    keys. No unique, not_null or unique_combination_of_columns test is left on a key column
+    (single or compound) that has primary_key."""
     def plant(con) -> str:
         ticket = con.execute("select min(ticket_id) from intermediate.int_tickets_resolved").fetchone()[0]
         one_row = f"from intermediate.int_tickets_resolved where ticket_id = '{ticket}'"
@@ -267,13 +268,18 @@ def test_primary_key_on_a_key_column_replaces_unique_and_not_null(
         ["ticket_id", "n_rows", "broken_rule"], 2)
     assert rows == {(None, 1, "null key"), (ticket, 2, "duplicate key")}
 
-    keyed, paired = set(), set()
+    keys, other = set(), set()
     for node in manifest["nodes"].values():
         meta = node.get("test_metadata") or {}
-        column = (meta.get("kwargs") or {}).get("column_name")
-        if node["resource_type"] == "test" and column:
-            target = (node.get("attached_node"), column)
-            (keyed if meta.get("name") == "primary_key" else paired).add((target, meta.get("name")))
-    keys = {target for target, _ in keyed}
-    doubled = sorted(f"{t[0]}.{t[1]}: {name}" for t, name in paired if t in keys and name in ("unique", "not_null"))
-    assert len(keys) >= 40 and not doubled, doubled
+        kwargs = meta.get("kwargs") or {}
+        if node["resource_type"] != "test":
+            continue
+        model = node.get("attached_node")
+        if meta.get("name") == "primary_key":
+            keys |= {(model, c) for c in (kwargs.get("columns") or [kwargs.get("column_name")])}
+        elif meta.get("name") in ("unique", "not_null") and kwargs.get("column_name"):
+            other.add(((model, kwargs["column_name"]), meta["name"]))
+        elif meta.get("name") == "unique_combination_of_columns":
+            other |= {((model, c), meta["name"]) for c in kwargs.get("combination_of_columns", [])}
+    doubled = sorted(f"{t[0]}.{t[1]}: {name}" for t, name in other if t in keys)
+    assert len(keys) >= 80 and not doubled, doubled
