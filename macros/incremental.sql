@@ -131,9 +131,15 @@ where {{ load_window_predicate() }}
 {#- Strategy replace_window: delete the rows the window recomputes, insert
     the recomputed ones (the model's query already holds exactly those). -#}
 {% macro get_incremental_replace_window_sql(arg_dict) -%}
+    {{ replace_rows_sql(arg_dict, load_window_predicate()) }}
+{%- endmacro %}
+
+{#- The two replace strategies' statements: delete the target's rows that
+    `replaced` (a predicate on its columns) selects, insert the load's. -#}
+{% macro replace_rows_sql(arg_dict, replaced) -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     delete from {{ arg_dict['target_relation'] }}
-    where {{ load_window_predicate() }};
+    where {{ replaced }};
 
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
@@ -199,12 +205,7 @@ where {{ load_window_predicate() }}
 {#- Strategy replace_changed_keys: delete the changed keys' rows, insert
     the recomputed ones (the model's query holds exactly those keys). -#}
 {% macro get_incremental_replace_changed_keys_sql(arg_dict) -%}
-    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-    delete from {{ arg_dict['target_relation'] }}
-    where {{ changed_keys_predicate() }};
-
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    {{ replace_rows_sql(arg_dict, changed_keys_predicate()) }}
 {%- endmacro %}
 
 {#- Tests on an incremental load look at the rows the load wrote, not at
