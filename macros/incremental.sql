@@ -162,17 +162,20 @@ where {{ load_window_predicate() }}
     A table model rebuilt in full, by contrast, costs its whole input on
     every load (stg_crm__customers: 2.0 s of a year-scale daily load). -#}
 
-{#- The resolved base_ model a changed_keys model reads (depends_on). -#}
-{% macro changed_keys_base() -%}
+{#- The resolved base_ model a changed_keys model (`node`, by default the
+    current one) reads (depends_on): also where get_where_subquery narrows
+    the tests of such a model. -#}
+{% macro changed_keys_base(node=none) -%}
+    {%- set node = node or model -%}
     {%- set found = [] -%}
-    {%- for n in model.depends_on.nodes -%}
-        {%- set node = graph.nodes.get(n) -%}
-        {%- if node and node.name.startswith('base_') and not node.name.endswith('_parsed') -%}
-            {%- do found.append(node) -%}
+    {%- for n in node.depends_on.nodes -%}
+        {%- set input = graph.nodes.get(n) -%}
+        {%- if input and input.name.startswith('base_') and not input.name.endswith('_parsed') -%}
+            {%- do found.append(input) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if found | length != 1 -%}
-        {{ exceptions.raise_compiler_error("changed_keys on " ~ model.name ~ ": it must ref() exactly one resolved base_ model, whose changed_in says which keys a load changed (found " ~ found | map(attribute='name') | join(', ') ~ ")") }}
+        {{ exceptions.raise_compiler_error("changed_keys on " ~ node.name ~ ": it must ref() exactly one resolved base_ model, whose changed_in says which keys a load changed (found " ~ found | map(attribute='name') | join(', ') ~ ")") }}
     {%- endif -%}
     {{ return(api.Relation.create(database=found[0].database, schema=found[0].schema, identifier=found[0].alias)) }}
 {%- endmacro %}
@@ -239,8 +242,9 @@ where {{ load_window_predicate() }}
     own `where` config still applies. -#}
 {% macro default__get_where_subquery(relation) -%}
     {#- one macro on purpose: dbt's partial parsing renders this override
-        before it knows macros added in the same change, so it calls no
-        other project macro added with it -#}
+        before it knows macros added in the same change, so it calls only
+        project macros an earlier change added (reporting_midnight_utc,
+        changed_keys_base) -#}
     {%- set predicates = [] -%}
     {%- if config.get('where') -%}{%- do predicates.append('(' ~ config.get('where') ~ ')') -%}{%- endif -%}
     {%- set scope = '' -%}
@@ -281,22 +285,11 @@ where {{ load_window_predicate() }}
                     {%- set scope = scope ~ ' or not is_final' -%}
                 {%- endif -%}
             {%- elif changed_view -%}
-                {%- set found = namespace(base=none) -%}
-                {%- for n in tested.depends_on.nodes -%}
-                    {%- set node = graph.nodes.get(n) -%}
-                    {%- if node and node.name.startswith('base_') and not node.name.endswith('_parsed') -%}
-                        {%- set found.base = node -%}
-                    {%- endif -%}
-                {%- endfor -%}
-                {%- set base = found.base -%}
-                {%- if base is none -%}
-                    {{ exceptions.raise_compiler_error("changed_keys on " ~ tested.name ~ ": it reads no base_ model whose changed_in says which keys a load changed") }}
-                {%- endif -%}
                 {%- set conditions = ["changed.changed_in = '" ~ invocation_id ~ "'"] -%}
                 {%- for k in tested.config.changed_keys -%}
                     {%- do conditions.append('changed.' ~ k ~ ' = scoped.' ~ k) -%}
                 {%- endfor -%}
-                {%- set scope = 'exists (select 1 from ' ~ api.Relation.create(database=base.database, schema=base.schema, identifier=base.alias)
+                {%- set scope = 'exists (select 1 from ' ~ changed_keys_base(tested)
                     ~ ' as changed where ' ~ conditions | join(' and ') ~ ')' -%}
             {%- elif tested.name.startswith('base_') and tested.name.endswith('_parsed') -%}
                 {%- set scope = "loaded_in = '" ~ invocation_id ~ "'" -%}
