@@ -201,8 +201,11 @@ def _fails_with_after_planting(project: Path, demo_raw: Path, demo_warehouse: Pa
     broken = dbt(project, [*select, "--store-failures"], demo_raw, wh, check=False)
     assert broken.returncode != 0 and f"Got {n_results} results" in broken.stdout, broken.stdout[-3000:]
     con = duckdb.connect(str(wh), read_only=True)
-    stored = con.execute("select table_schema, table_name from information_schema.tables where table_name like ?",
-                         [f"{test_name}_{model}%"]).fetchone()
+    # the one test run with --store-failures (dbt shortens a long test name: match its start only)
+    stored_tables = con.execute("select table_schema, table_name from information_schema.tables "
+                                "where table_name like ?", [f"{test_name}_%"]).fetchall()
+    assert len(stored_tables) == 1 and model[:15] in stored_tables[0][1], stored_tables
+    stored = stored_tables[0]
     rows = set(con.execute(f'select {", ".join(columns)} from "{stored[0]}"."{stored[1]}"').fetchall())
     con.close()
     return planted, rows
@@ -222,6 +225,57 @@ def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, d
     _, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, tmp_path, "int_tickets_resolved",
                                          "column_rules", plant, ["column_name", "rule", "failing_rows"], 2)
     assert rows == {("solved_date", "not_null", 1), ("resolution_s", "non_negative", 2)}
+
+
+@pytest.mark.parametrize(
+    "model, updates, expected",
+    [
+        # accepted_values: two rows of an unknown status, one of an unknown priority; a null status passes
+        ("fct_tickets",
+         ["update marts.fct_tickets set status = 'lost' where ticket_id in "
+          "(select ticket_id from marts.fct_tickets order by ticket_id limit 2)",
+          "update marts.fct_tickets set priority = 'p0' where ticket_id = "
+          "(select max(ticket_id) from marts.fct_tickets)"],
+         {("status", "accepted_values", 2), ("priority", "accepted_values", 1)}),
+        # ranges: a rate above 1 and one below 0 break [0, 1]; 0 and 1 themselves pass
+        ("fct_chat_automation_daily",
+         ["update marts.fct_chat_automation_daily set bot_containment_rate = 1.5 where activity_date = "
+          "(select min(activity_date) from marts.fct_chat_automation_daily)",
+          "update marts.fct_chat_automation_daily set bot_handover_rate = -0.25 where activity_date = "
+          "(select max(activity_date) from marts.fct_chat_automation_daily)",
+          "update marts.fct_chat_automation_daily set bot_containment_rate = 1, bot_handover_rate = 0 "
+          "where activity_date not in ((select min(activity_date) from marts.fct_chat_automation_daily), "
+          "(select max(activity_date) from marts.fct_chat_automation_daily))"],
+         None),
+    ],
+    ids=["accepted-values", "ranges"],
+)
+def test_column_rules_accepted_values_and_ranges_name_the_broken_column(
+        model: str, updates: list[str], expected: set | None, contract_project, demo_raw: Path,
+        demo_warehouse: Path, tmp_path: Path) -> None:
+    """The accepted_values and ranges rules of column_rules (which replaced dbt's accepted_values
+    and the project's accepted_range tests, one node per column): pass on the built warehouse,
+    and with values planted outside the list or the range, fail with one row per broken
+    column and the number of rows breaking it; nulls and the bounds themselves pass."""
+    def plant(con) -> dict[str, int]:
+        for update in updates:
+            con.execute(update)
+        if model != "fct_chat_automation_daily":
+            return {}
+        return dict(con.execute(
+            "select 'bot_containment_rate', count(*) filter (where bot_containment_rate > 1) "
+            "from marts.fct_chat_automation_daily union all "
+            "select 'bot_handover_rate', count(*) filter (where bot_handover_rate < 0) "
+            "from marts.fct_chat_automation_daily").fetchall())
+
+    project, _ = contract_project
+    n_results = len(expected) if expected else 2
+    outside, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, tmp_path, model, "column_rules",
+                                               plant, ["column_name", "rule", "failing_rows"], n_results)
+    if expected is None:  # as many rows as the planted day has (queues x channels)
+        assert all(n > 0 for n in outside.values()), outside
+        expected = {(column, "range", n) for column, n in outside.items()}
+    assert rows == expected
 
 
 def test_primary_key_fails_on_a_null_key_column_and_on_a_repeated_key(
