@@ -2,7 +2,7 @@
 
 with
 
-calls as (
+calls as {{ cte_inlined() }} (
     select * from {{ ref('stg_telephony__calls') }}
 ),
 

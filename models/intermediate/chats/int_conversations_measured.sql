@@ -4,8 +4,9 @@
 
 with
 
-events as (
+events as {{ cte_inlined() }} (
     -- every event of a conversation carries its conversation_started_at
+    -- (read once per use below, not copied first: macros/ctes.sql)
     select * from {{ ref('int_messages_sessionized') }}
     {{- load_window_input_filter('conversation_started_at', kind='timestamp') }}
 ),

@@ -48,7 +48,10 @@ first_messages as (
     -- (the latest start at or before it): its id, first message, start time
     -- and position. The id is hashed at the start events only (one event in
     -- nine) and carried to the others: a year of chat events, 10.0 M md5s
-    -- -> 1.1 M, the query 7.4 s -> 6.5-7.0 s
+    -- -> 1.1 M, the query 7.4 s -> 6.5-7.0 s. Ordered by channel_seq, the
+    -- row number of pass 1 in this same order (message_id is unique, so the
+    -- order is total): one integer sorts cheaper than (sent_at, message_id),
+    -- 23.2 -> 20.5 s of CPU for the query at year scale
     select
         *,
         {{ last_value_ignoring_nulls(
@@ -65,7 +68,7 @@ first_messages as (
     from session_starts_flagged
     window customer_channel_so_far as (
         partition by customer_id, channel
-        order by sent_at, message_id
+        order by channel_seq
         rows between unbounded preceding and current row
     )
 ),

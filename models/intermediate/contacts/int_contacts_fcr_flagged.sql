@@ -8,12 +8,12 @@
 
 with
 
-contacts as (
+contacts as {{ cte_inlined() }} (
     select * from {{ ref('int_contacts_unioned') }}
     {{- load_window_input_filter('activity_date') }}
 ),
 
-other_contacts as (
+other_contacts as {{ cte_inlined() }} (
     select * from {{ ref('int_contacts_unioned') }}
     {%- if is_incremental() %}
     {%- set reach_from = add_seconds(reporting_midnight_utc("date '" ~ load_window_start_date() ~ "'"),

@@ -8,7 +8,7 @@
 
 with
 
-tickets as (
+tickets as {{ cte_inlined() }} (
     select * from {{ ref('stg_crm__tickets') }}
 ),
 
