@@ -248,8 +248,7 @@ where {{ load_window_predicate() }}
     {%- set predicates = [] -%}
     {%- if config.get('where') -%}{%- do predicates.append('(' ~ config.get('where') ~ ')') -%}{%- endif -%}
     {%- set scope = '' -%}
-    {%- set row_level_tests = ['not_null', 'unique', 'accepted_values', 'relationships', 'non_negative',
-                               'accepted_range', 'unique_combination_of_columns', 'primary_key',
+    {%- set row_level_tests = ['not_null', 'unique', 'accepted_values', 'relationships', 'primary_key',
                                'valid_reason_code', 'expression_is_true', 'column_rules'] -%}
     {%- if execute and not flags.FULL_REFRESH -%}
         {%- set test_name = (model.get('test_metadata') or {}).get('name') -%}
