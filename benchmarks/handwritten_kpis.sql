@@ -49,7 +49,8 @@
 -- Settings are the dbt project's defaults (dbt_project.yml vars), and the
 -- allocator settings of its profile (profiles/profiles.yml): they make this
 -- script faster too (a year of 300 agents: 68.5 s -> 64.0 s), and the floor
--- is the fastest this script can be.
+-- is the fastest this script can be. (The script sets no memory limit:
+-- DuckDB's default, 80 % of the machine's memory.)
 -- =============================================================================
 
 set TimeZone = 'UTC';
