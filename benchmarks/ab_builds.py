@@ -2,10 +2,12 @@
 
     python benchmarks/ab_builds.py RAW_DIR CHECKOUT_A CHECKOUT_B [--runs 2] [--workdir DIR]
 
-Each run is `publish_build` (as `ccw build --full-refresh` and `ccw bench build`
-run it) of one checkout, data and unit tests excluded, in a child process, so
-its user and system CPU and peak RSS are its own. A, B, A, B, ...: a machine
-whose speed drifts (other load, the page cache) drifts for both. Prints one
+Each run is the models-only phase of `ccw bench build` (`python -m
+ccw.bench.build dbt RAW WAREHOUSE models ...`: `publish_build` with data and
+unit tests excluded) of one checkout, in a child process, so its user and
+system CPU and peak RSS are its own; the checkout's dbt output goes to
+WORKDIR/build.log. A, B, A, B, ...: a machine whose speed drifts (other
+load, the page cache) drifts for both. Prints one
 line per run and the medians. For a change the marts must not see (a setting,
 a rewrite), compare the two warehouses with compare_warehouses.py after.
 
@@ -22,38 +24,32 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 CHAT_CHAIN = ["base_messaging__messages_parsed", "base_messaging__messages", "int_messages_sessionized",
               "int_conversations_measured"]
 
-RUN_ONE = """
-import sys
-from pathlib import Path
-from ccw.warehouse.build import publish_build
-raw, warehouse, target, logs = map(Path, sys.argv[1:5])
-publish_build(raw, warehouse, ["--exclude-resource-type", "test"], full_refresh=True, unit_tests=False,
-              stream=False, target_path=target, log_path=logs)
-"""
-
 
 def run_once(checkout: Path, raw: Path, work: Path, label: str) -> dict:
-    """One models-only full build of `checkout`; wall, CPU, peak RSS and the chat chain's node times."""
-    target, logs = work / f"target_{label}", work / "logs"
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", RUN_ONE, str(raw), str(work / "ab.duckdb"), str(target), str(logs)],
-                            cwd=checkout, env={"PYTHONPATH": str(checkout), "DO_NOT_TRACK": "1",
-                                               "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"})
-    # wait4: this child's own rusage (dbt's process, which it waits for, included)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"the build of {checkout} failed (exit status {status}): see {logs}")
+    """One models-only full build of `checkout` (its own bench phase); wall, CPU, peak RSS and the
+    chat chain's node times."""
+    target, result = work / f"target_{label}", work / f"result_{label}.json"
+    with open(work / "build.log", "a") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "ccw.bench.build", "dbt", str(raw), str(work / "ab.duckdb"),
+                                 "models", str(target), str(work / "logs"), str(result)],
+                                cwd=checkout, stdout=log, stderr=subprocess.STDOUT,
+                                env={"PYTHONPATH": str(checkout), "DO_NOT_TRACK": "1",
+                                     "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"})
+        # wait4: this child's own user and system CPU (dbt's process, which it waits for, included)
+        _, status, usage = os.wait4(proc.pid, 0)
+    phase = json.loads(result.read_text()) if result.exists() else {}
+    if status != 0 or "error" in phase:
+        raise SystemExit(f"the build of {checkout} failed: {phase.get('error', f'exit status {status}')} "
+                         f"(see {work / 'build.log'})")
     nodes = {r["unique_id"].split(".")[-1]: r["execution_time"]
              for r in json.loads((target / "run_results.json").read_text())["results"]}
-    return {"wall": wall, "user": usage.ru_utime, "sys": usage.ru_stime,
-            "maxrss_gib": usage.ru_maxrss / 2**20,  # ru_maxrss is in KiB on Linux
+    return {"wall": phase["seconds"], "user": usage.ru_utime, "sys": usage.ru_stime,
+            "maxrss_gib": phase["peak_rss"] / 2**30,
             "nodes": {n: nodes.get(n, float("nan")) for n in CHAT_CHAIN}}
 
 
@@ -68,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
     raw = args.raw_dir.resolve()
+    for checkout in (args.checkout_a, args.checkout_b):
+        if not (checkout / "ccw" / "bench" / "build.py").is_file():
+            ap.error(f"{checkout} is not a checkout of this project (no ccw/bench/build.py): "
+                     "pass a git worktree, e.g. git worktree add --detach /tmp/a HEAD~1")
     results: dict[str, list[dict]] = {"A": [], "B": []}
     for i in range(1, args.runs + 1):
         for name, checkout in (("A", args.checkout_a), ("B", args.checkout_b)):
