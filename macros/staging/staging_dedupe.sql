@@ -127,11 +127,11 @@ deduplicated as (
 {%- endmacro %}
 
 {% macro duckdb__staging_outcome_rows(entity_name, parsed) -%}
-{%- set rule_columns = staging_rule_columns(entity_name) %}
+{%- set carried = staging_versioned_columns(entity_name) %}
 outcome_rows as (
     select
         versioned.*,
-        {%- for c in contract_column_names(entity_name) + ['record_key', 'scope_key'] if c not in rule_columns %}
+        {%- for c in contract_column_names(entity_name) + ['record_key', 'scope_key'] if c not in carried %}
         kept.{{ c }},
         {%- endfor %}
         kept.source_file,
@@ -146,4 +146,35 @@ outcome_rows as (
 outcome_rows as (
     select * from versioned
 ),
+{%- endmacro %}
+
+{#- The columns the versioning window carries (staging_version), besides
+    the is_superseded it adds: on DuckDB the row's identity (md5, kept row,
+    copies), its outcome (reason code, resolved links) and the columns the
+    window partitions and orders by; staging_outcome_rows joins the rest
+    back from the kept row. A window sorts every column it carries: the
+    references and row rules' columns (ids, mostly distinct strings) left
+    behind, a year of chat events, base_messaging__messages 45.5 -> 30.5 s
+    of CPU (DuckDB's profiler; window 10.2 -> 5.1 s, the join back 3.8 ->
+    2.6 s), the same rows. Elsewhere every column (`*`): the dedupe
+    aggregate carries them all and there is no row to join back. -#}
+{% macro staging_versioned_columns(entity_name) -%}
+    {{ return(adapter.dispatch('staging_versioned_columns', 'contact_center')(entity_name)) }}
+{%- endmacro %}
+
+{% macro duckdb__staging_versioned_columns(entity_name) -%}
+    {%- set spec = raw_entity(entity_name) -%}
+    {%- set columns = ['raw_record_md5', 'kept_row', 'duplicate_copies', 'reason_code'] -%}
+    {%- for l in spec.get('links', []) -%}
+        {%- do columns.append('_link_' ~ loop.index) -%}
+    {%- endfor -%}
+    {%- set ordered_by = ['scope_key', 'updated_at'] if spec.get('versioning', 'event') == 'latest' else spec['key'] -%}
+    {%- for c in ordered_by if c not in columns -%}
+        {%- do columns.append(c) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{% macro default__staging_versioned_columns(entity_name) -%}
+    {{ return(['*']) }}
 {%- endmacro %}

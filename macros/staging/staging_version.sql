@@ -5,6 +5,7 @@
 {%- set spec = raw_entity(entity_name) %}
 {%- set group_key = ['scope_key'] if versioning == 'latest' else spec['key'] %}
 {%- set partition = 'partition by ' ~ group_key | join(', ') %}
+{%- set carried = staging_versioned_columns(entity_name) | join(', ') %}
 {%- if versioning == 'latest' %}
 
 versioned as (
@@ -16,7 +17,7 @@ versioned as (
     -- the smallest md5 among the rows that carry it (a year of tickets,
     -- base_crm__tickets 5.5-5.8 s -> 4.3-4.5 s, the same rows)
     select
-        *,
+        {{ carried }},
         coalesce(
             reason_code is null
             and raw_record_md5 != first_value(
@@ -35,7 +36,7 @@ versioned as (
     -- rule 3: {{ {'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
     -- (a window over the record's rows: no second pass over them)
     select
-        *,
+        {{ carried }},
         coalesce(
             reason_code is null
             and raw_record_md5 != min(
