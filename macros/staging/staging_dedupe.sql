@@ -152,12 +152,13 @@ outcome_rows as (
     the is_superseded it adds: on DuckDB the row's identity (md5, kept row,
     copies), its outcome (reason code, resolved links) and the columns the
     window partitions and orders by; staging_outcome_rows joins the rest
-    back from the kept row. A window sorts every column it carries: the
-    references and row rules' columns (ids, mostly distinct strings) left
-    behind, a year of chat events, base_messaging__messages 45.5 -> 30.5 s
-    of CPU (DuckDB's profiler; window 10.2 -> 5.1 s, the join back 3.8 ->
-    2.6 s), the same rows. Elsewhere every column (`*`): the dedupe
-    aggregate carries them all and there is no row to join back. -#}
+    back from the kept row. A window sorts every column it carries: with
+    the references' and row rules' columns (ids, mostly distinct strings)
+    left behind, a year of chat events, the query of base_messaging__messages
+    run alone in a fresh process, three times each, alternately: user CPU
+    27.6 / 27.1 / 26.1 s -> 25.4 / 24.9 / 24.8 s; wall 19.9 / 16.3 / 14.9 s ->
+    15.4 / 15.1 / 15.3 s. The same rows. Elsewhere every column (`*`): the
+    dedupe aggregate carries them all and there is no row to join back. -#}
 {% macro staging_versioned_columns(entity_name) -%}
     {{ return(adapter.dispatch('staging_versioned_columns', 'contact_center')(entity_name)) }}
 {%- endmacro %}
