@@ -7,10 +7,11 @@
       staging_version.sql   which version of a record wins, and the row's
                             outcome (reason, validity, pending, impact date)
 
-    Rows stay narrow: the rules of steps 2 and 3 (the joins of the
-    references and links, the versioning window) carry only the columns
-    they read (staging_rule_columns); the other columns and the raw text
-    are joined back for the decided rows (staging_outcome_rows). The parsed
+    Rows stay narrow: the joins of the references and links carry only the
+    columns the rules read (staging_rule_columns), the versioning window
+    only the row's identity, outcome and sort columns
+    (staging_versioned_columns); the other columns and the raw text are
+    joined back for the decided rows (staging_outcome_rows). The parsed
     layer keeps the raw JSON text only for rows that may be rejected
     (staging_raw_record_kept); every other rule works on the record's md5.
 
