@@ -15,11 +15,13 @@ from ccw.bench.build import (
     compute_ratios,
     dbt_node_timings,
     file_system,
+    record_repeats,
     render_handwritten_sql,
     render_report,
     run_handwritten,
     split_last_day,
     split_statements,
+    summary_record,
 )
 from ccw.errors import CcwError
 from ccw.simulator import simulate_to_folder
@@ -162,6 +164,42 @@ def test_report_ratios_and_dbt_profile(tmp_path: Path) -> None:
     assert "| full build, models only (the same, data and unit tests excluded) | 14.0 s | 20.0 s | 2.79 GiB |" in report
     assert "models only / hand-written 2.00x, full / hand-written 3.00x" in report
     assert file_system(tmp_path) not in (None, "")  # this machine's own, whatever it is
+
+
+def test_repeated_phases_count_by_their_medians() -> None:
+    """--repeat N: the script and the models-only build run N times each; the medians
+    stand for them (the target's ratio), the largest peak RSS, and every run is shown."""
+    fig = {"cores": 2, "memory": 24 * 2**30, "fmt": "parquet", "finished_at": "2026-01-01 00:00", "load": {},
+           "raw": {"files": 10, "bytes": 2**20, "days": 3, "agents": 8, "seed": 1}, "row_counts": {},
+           "full_s": 30.0, "full_cpu_s": 50.0, "full_peak_rss": 3 * 10**9}
+    record_repeats(fig, "handwritten", [{"s": 10.0, "cpu_s": 18.0, "peak_rss": 4 * 10**9},
+                                        {"s": 14.0, "cpu_s": 25.0, "peak_rss": 5 * 10**9},
+                                        {"s": 11.0, "cpu_s": 19.0, "peak_rss": 4 * 10**9}])
+    record_repeats(fig, "models", [{"s": 16.0, "cpu_s": 30.0, "peak_rss": 2 * 10**9},
+                                   {"s": 15.0, "cpu_s": 28.0, "peak_rss": 3 * 10**9},
+                                   {"s": 19.0, "cpu_s": None, "peak_rss": 2 * 10**9}])
+    assert (fig["handwritten_s"], fig["handwritten_cpu_s"], fig["handwritten_peak_rss"]) == (11.0, 19.0, 5 * 10**9)
+    assert (fig["models_s"], fig["models_cpu_s"], fig["models_peak_rss"]) == (16.0, 29.0, 3 * 10**9)
+    assert compute_ratios(fig)[0] == ("full build, models only / hand-written script", "1.45x", "<= 1.5x", "met")
+    report = render_report(fig)
+    assert "hand-written 10.0 / 14.0 / 11.0 s, models only 16.0 / 15.0 / 19.0 s" in report
+    assert "run by run: 1.60x / 1.07x / 1.73x" in report
+    assert "| hand-written SQL script (floor) | 11.0 s | 19.0 s |" in report
+    record = summary_record(fig)
+    assert record["handwritten_runs_s"] == [10.0, 14.0, 11.0] and record["models_runs_s"] == [16.0, 15.0, 19.0]
+
+    # one run of each (the default) shows no such line and records no runs
+    single = {k: v for k, v in fig.items() if not k.endswith("_runs")}
+    assert "Repeated phases" not in render_report(single) and "models_runs_s" not in summary_record(single)
+
+
+def test_repeat_takes_one_to_nine_runs() -> None:
+    from ccw.bench.build import build
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(build, ["--repeat", "0", "--results", "-"])
+    assert result.exit_code == 2 and "--repeat" in result.output
+    assert "--repeat INTEGER RANGE" in CliRunner().invoke(build, ["--help"]).output
 
 
 def test_nodes_fall_into_their_layer_and_runs_chart_by_size(tmp_path: Path) -> None:
