@@ -58,9 +58,11 @@ set block_allocator_memory = '3GB';
 set allocator_flush_threshold = '1GB';
 set allocator_bulk_deallocation_flush_threshold = '2GB';
 
-create or replace macro raw_csv(p) as table
-    select * from read_csv(p, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
-create or replace macro raw_parquet(p) as table
+-- the files' columns are given, as the warehouse's raw views give them: no
+-- sniffing of every file (a year of CSV chat events: 1.5 s -> 1.0 s to read)
+create or replace macro raw_csv(p, cols) as table
+    select * from read_csv(p, header = true, auto_detect = false, columns = cols, delim = ',', quote = '"', escape = '"');
+create or replace macro raw_parquet(p, cols) as table
     select * from read_parquet(p);
 
 -- text helpers (the dbt project's macros, written inline)
@@ -94,7 +96,7 @@ create table row_counts (entity varchar, raw_rows bigint, duplicate_rows bigint,
 create table t_agents as
 with raw as (
     select agent_id, full_name, email, team, site, timezone, hired_on, left_on, updated_at, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/crm/agents/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/crm/agents/*.${FMT}', {'agent_id': 'VARCHAR', 'full_name': 'VARCHAR', 'email': 'VARCHAR', 'team': 'VARCHAR', 'site': 'VARCHAR', 'timezone': 'VARCHAR', 'hired_on': 'VARCHAR', 'left_on': 'VARCHAR', 'updated_at': 'VARCHAR'}) group by all
 )
 select
     b2n(agent_id) as agent_id, b2n(team) as team, b2n(site) as site, ts_crm(updated_at) as updated_at, copies,
@@ -115,7 +117,7 @@ create table known_agents as select distinct agent_id from t_agents where reason
 create table t_customers as
 with raw as (
     select customer_id, full_name, email, phone, city, segment, created_at, updated_at, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/crm/customers/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/crm/customers/*.${FMT}', {'customer_id': 'VARCHAR', 'full_name': 'VARCHAR', 'email': 'VARCHAR', 'phone': 'VARCHAR', 'city': 'VARCHAR', 'segment': 'VARCHAR', 'created_at': 'VARCHAR', 'updated_at': 'VARCHAR'}) group by all
 )
 select
     b2n(customer_id) as customer_id, ts_crm(updated_at) as updated_at, copies,
@@ -151,7 +153,7 @@ create table t_tickets as
 with raw as (
     select ticket_id, customer_id, channel, category, is_complaint, priority, status, assignee_agent_id,
         created_at, solved_at, reopen_count, updated_at, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/crm/tickets/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/crm/tickets/*.${FMT}', {'ticket_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'channel': 'VARCHAR', 'category': 'VARCHAR', 'is_complaint': 'VARCHAR', 'priority': 'VARCHAR', 'status': 'VARCHAR', 'assignee_agent_id': 'VARCHAR', 'created_at': 'VARCHAR', 'solved_at': 'VARCHAR', 'reopen_count': 'VARCHAR', 'updated_at': 'VARCHAR'}) group by all
 ),
 typed as (
     select raw.*,
@@ -192,7 +194,7 @@ qualify row_number() over (partition by ticket_id order by updated_at desc, rmd5
 create table t_orders as
 with raw as (
     select order_id, customer_id, created_at, paid_at, amount, item_count, status, updated_at, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/crm/orders/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/crm/orders/*.${FMT}', {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'created_at': 'VARCHAR', 'paid_at': 'VARCHAR', 'amount': 'VARCHAR', 'item_count': 'VARCHAR', 'status': 'VARCHAR', 'updated_at': 'VARCHAR'}) group by all
 ),
 typed as (
     select raw.*, b2n(order_id) as t_order_id, b2n(customer_id) as t_customer_id, ts_crm(created_at) as t_created_at,
@@ -225,7 +227,7 @@ qualify row_number() over (partition by order_id order by updated_at desc, rmd5)
 create table t_qa as
 with raw as (
     select evaluation_id, agent_id, evaluator_id, channel, contact_ref, evaluated_at, score, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/crm/qa_evaluations/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/crm/qa_evaluations/*.${FMT}', {'evaluation_id': 'VARCHAR', 'agent_id': 'VARCHAR', 'evaluator_id': 'VARCHAR', 'channel': 'VARCHAR', 'contact_ref': 'VARCHAR', 'evaluated_at': 'VARCHAR', 'score': 'VARCHAR'}) group by all
 )
 select
     b2n(evaluation_id) as evaluation_id, b2n(agent_id) as agent_id, ts_crm(evaluated_at) as evaluated_at,
@@ -254,7 +256,7 @@ create table t_calls as
 with raw as (
     select call_id, root_call_id, direction, caller_number, queue, agent_id, enqueued_at, answered_at, ended_at,
         hold_s, acw_s, disposition, ticket_id, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/telephony/calls/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/telephony/calls/*.${FMT}', {'call_id': 'VARCHAR', 'root_call_id': 'VARCHAR', 'direction': 'VARCHAR', 'caller_number': 'VARCHAR', 'queue': 'VARCHAR', 'agent_id': 'VARCHAR', 'enqueued_at': 'VARCHAR', 'answered_at': 'VARCHAR', 'ended_at': 'VARCHAR', 'hold_s': 'VARCHAR', 'acw_s': 'VARCHAR', 'disposition': 'VARCHAR', 'ticket_id': 'VARCHAR'}) group by all
 ),
 typed as (
     select
@@ -345,7 +347,7 @@ group by contact_root_call_id;
 create table t_messages as
 with raw as (
     select message_id, channel, customer_id, sender_type, event, agent_id, sent_at, char_count, ticket_id, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/messaging/messages/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/messaging/messages/*.${FMT}', {'message_id': 'VARCHAR', 'channel': 'VARCHAR', 'customer_id': 'VARCHAR', 'sender_type': 'VARCHAR', 'event': 'VARCHAR', 'agent_id': 'VARCHAR', 'sent_at': 'VARCHAR', 'char_count': 'VARCHAR', 'ticket_id': 'VARCHAR'}) group by all
 )
 select
     b2n(message_id) as message_id, enum_of(channel) as channel, b2n(raw.customer_id) as customer_id,
@@ -519,7 +521,7 @@ left join earlier on eligible.contact_id = earlier.contact_id;
 create table t_responses as
 with raw as (
     select response_id, customer_id, survey, channel, call_id, ticket_id, sent_at, responded_at, score, comment, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/survey/responses/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/survey/responses/*.${FMT}', {'response_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'survey': 'VARCHAR', 'channel': 'VARCHAR', 'call_id': 'VARCHAR', 'ticket_id': 'VARCHAR', 'sent_at': 'VARCHAR', 'responded_at': 'VARCHAR', 'score': 'VARCHAR', 'comment': 'VARCHAR'}) group by all
 )
 select
     b2n(response_id) as response_id, b2n(raw.customer_id) as customer_id, enum_of(survey) as survey,
@@ -592,7 +594,7 @@ from tickets where status in ('solved', 'closed') and solved_at is not null;
 create table t_schedules as
 with raw as (
     select agent_id, shift_start, shift_end, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/wfm/schedules/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/wfm/schedules/*.${FMT}', {'agent_id': 'VARCHAR', 'shift_start': 'VARCHAR', 'shift_end': 'VARCHAR'}) group by all
 )
 select b2n(raw.agent_id) as agent_id, ts_crm(shift_start) as shift_start, ts_crm(shift_end) as shift_end, copies,
     md5(concat_ws('|', raw.agent_id, shift_start, shift_end)) as rmd5,
@@ -612,7 +614,7 @@ qualify row_number() over (partition by agent_id, shift_start order by rmd5) = 1
 create table t_states as
 with raw as (
     select agent_id, state, started_at, ended_at, count(*) as copies
-    from raw_${FMT}('${RAW_DIR}/wfm/agent_states/*.${FMT}') group by all
+    from raw_${FMT}('${RAW_DIR}/wfm/agent_states/*.${FMT}', {'agent_id': 'VARCHAR', 'state': 'VARCHAR', 'started_at': 'VARCHAR', 'ended_at': 'VARCHAR'}) group by all
 )
 select b2n(raw.agent_id) as agent_id, enum_of(state) as state, ts_crm(started_at) as started_at,
     ts_crm(ended_at) as ended_at, copies,
