@@ -205,30 +205,26 @@ def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: 
     return result
 
 
-def _record_phase(fig: dict[str, Any], key: str, load_label: str, res: dict[str, Any]) -> None:
+def _record_phase(fig: dict[str, Any], key: str, load_label: str, res: dict[str, Any]) -> dict[str, Any]:
     """Keep a measured phase's figures in `fig`: `<key>_s`, `<key>_cpu_s`, `<key>_peak_rss`
     (the larger of the kernel's high-water mark and the sampled tree RSS), and the load
-    average at its start under `load_label`."""
+    average at its start under `load_label`. Returns them as one run of record_repeats."""
     fig["load"][load_label] = res["load_at_start"]
     fig[f"{key}_s"] = res["seconds"]
     fig[f"{key}_cpu_s"] = res.get("cpu_s")
     fig[f"{key}_peak_rss"] = max(res["peak_rss"], res["sampled_peak_rss"])
+    return {"s": fig[f"{key}_s"], "cpu_s": fig[f"{key}_cpu_s"], "peak_rss": fig[f"{key}_peak_rss"]}
 
 
 def record_repeats(fig: dict[str, Any], key: str, runs: list[dict[str, Any]]) -> None:
     """A phase run several times (`--repeat`): each run's `s`, `cpu_s` and `peak_rss` are
     kept as `<key>_runs`; the median wall and CPU time stand for the phase, and its peak
     RSS is the largest of the runs."""
-    fig[f"{key}_runs"] = [{"s": r["s"], "cpu_s": r.get("cpu_s"), "peak_rss": r["peak_rss"]} for r in runs]
+    fig[f"{key}_runs"] = list(runs)
     fig[f"{key}_s"] = statistics.median(r["s"] for r in runs)
     cpus = [r["cpu_s"] for r in runs if r.get("cpu_s") is not None]
     fig[f"{key}_cpu_s"] = statistics.median(cpus) if cpus else None
     fig[f"{key}_peak_rss"] = max(r["peak_rss"] for r in runs)
-
-
-def _phase_run(fig: dict[str, Any], key: str) -> dict[str, Any]:
-    """The figures _record_phase kept for `key`, as one run of record_repeats."""
-    return {"s": fig[f"{key}_s"], "cpu_s": fig.get(f"{key}_cpu_s"), "peak_rss": fig[f"{key}_peak_rss"]}
 
 
 def _cpu_seconds(who: int) -> float:
@@ -718,8 +714,9 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
         # 2. hand-written script
         _say("bench build: [1/4] hand-written SQL script (the floor) ...")
         hw_db = work / "handwritten.duckdb"
-        res = _run_worker("hand-written script", ["handwritten", str(raw), str(hw_db), fig["fmt"]])
-        _record_phase(fig, "handwritten", "hand-written", res)
+        hw_args = ["handwritten", str(raw), str(hw_db), fig["fmt"]]
+        res = _run_worker("hand-written script", hw_args)
+        hw_runs = [_record_phase(fig, "handwritten", "hand-written", res)]
         fig["handwritten_statements"] = res["statements"]
         import duckdb
 
@@ -741,29 +738,24 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
 
         # 3b. the same build, models only (issue 17's target): seeds, models and their hooks
         _say("bench build: [3/4] full build, models only (data and unit tests excluded) ...")
-        res = _run_worker("full build, models only", ["dbt", str(raw), str(work / "models.duckdb"), "models",
-                                                      str(work / "target_models"), str(work / "logs_models")],
-                          stream=verbose)
-        _record_phase(fig, "models", "models only", res)
+        models_args = ["dbt", str(raw), str(work / "models.duckdb"), "models", str(work / "target_models"),
+                       str(work / "logs_models")]
+        res = _run_worker("full build, models only", models_args, stream=verbose)
+        models_runs = [_record_phase(fig, "models", "models only", res)]
         _say(f"bench build: models only {fig['models_s']:.1f}s, peak RSS {_gib(fig['models_peak_rss'])}")
         if not keep:
             (work / "models.duckdb").unlink(missing_ok=True)
 
         # 3c. --repeat: the script and the models-only build again, alternately; their medians count
         if repeat > 1:
-            hw_runs, models_runs = [_phase_run(fig, "handwritten")], [_phase_run(fig, "models")]
             for i in range(2, repeat + 1):
                 _say(f"bench build: repeat {i}/{repeat}: hand-written SQL script ...")
-                res = _run_worker(f"hand-written script, run {i}", ["handwritten", str(raw), str(hw_db), fig["fmt"]])
-                _record_phase(fig, "handwritten", f"hand-written #{i}", res)
-                hw_runs.append(_phase_run(fig, "handwritten"))
+                res = _run_worker(f"hand-written script, run {i}", hw_args)
+                hw_runs.append(_record_phase(fig, "handwritten", f"hand-written #{i}", res))
                 _say(f"bench build: repeat {i}/{repeat}: full build, models only ...")
                 (work / "models.duckdb").unlink(missing_ok=True)  # a fresh build, not a load into the last one
-                res = _run_worker(f"full build, models only, run {i}", [
-                    "dbt", str(raw), str(work / "models.duckdb"), "models", str(work / "target_models"),
-                    str(work / "logs_models")], stream=verbose)
-                _record_phase(fig, "models", f"models only #{i}", res)
-                models_runs.append(_phase_run(fig, "models"))
+                res = _run_worker(f"full build, models only, run {i}", models_args, stream=verbose)
+                models_runs.append(_record_phase(fig, "models", f"models only #{i}", res))
                 _say(f"bench build: run {i}: hand-written {hw_runs[-1]['s']:.1f}s, models only {models_runs[-1]['s']:.1f}s")
             record_repeats(fig, "handwritten", hw_runs)
             record_repeats(fig, "models", models_runs)
