@@ -218,6 +218,36 @@ def test_gbk_file_stops_with_one_line_saying_how_to_convert(tmp_path: Path):
     assert "iconv -f GB18030 -t UTF-8" in proc.stdout
 
 
+def test_parquet_files_lacking_a_contract_column_are_named_in_path_order(tmp_path: Path):
+    """create_raw_views groups Parquet files by schema in SQL: every file of a
+    group lacking a contract column is named, across groups in path order,
+    with the columns it lacks; a hidden file is never read."""
+    raw = tmp_path / "raw"
+    write_csv(raw, "crm/agents", "2026-03-01.csv", [A("A0001")])
+    folder = raw / "crm/customers"
+    folder.mkdir(parents=True)
+    row = CU("CU0000001")
+
+    def write(name: str, dropped: set[str]) -> Path:
+        cols = [c for c in COLUMNS["crm/customers"] if c not in dropped]
+        pq.write_table(pa.table({c: pa.array([row[c]], pa.string()) for c in cols}), folder / name)
+        return (folder / name).resolve()
+
+    write("2026-03-01.parquet", set())
+    lacks_segment = write("2026-03-02.parquet", {"segment"})
+    lacks_two = write("2026-03-03.parquet", {"city", "segment"})
+    lacks_segment_too = write("2026-03-04.parquet", {"segment"})
+    write("_draft.parquet", {"customer_id"})
+    proc = dbt(["run", "--select", "dim_date"], raw, tmp_path / "work")
+    assert proc.returncode != 0
+    out = " ".join(proc.stdout.split())
+    named = [out.index(f"entity crm__customers: file {path} lacks required column(s) {missing} (columns: ")
+             for path, missing in [(lacks_segment, "segment"), (lacks_two, "city, segment"),
+                                   (lacks_segment_too, "segment")]]
+    assert named == sorted(named)
+    assert "_draft.parquet" not in out and "2026-03-01.parquet" not in out
+
+
 @pytest.mark.parametrize("bad, expected", [
     ({"reporting_timezone": "Mars/Olympus_Mons"}, "var reporting_timezone = Mars/Olympus_Mons is not a known IANA time zone"),
     ({"fcr_window_hours": -1}, "var fcr_window_hours = -1 is below its minimum 0"),
