@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 from ccw.bench.build import (
+    _worker,
     compute_ratios,
     dbt_node_timings,
     file_system,
@@ -69,6 +70,19 @@ def _mismatches(merged: pd.DataFrame, columns: list[str]) -> dict[str, int]:
         if n:
             bad[col] = n
     return bad
+
+
+def test_the_untimed_parse_leaves_a_partial_parse_and_no_warehouse(small_raw: Path, tmp_path: Path) -> None:
+    """Before a timed build the bench parses the project into that build's target
+    folder (a dbt build selecting nothing): the timed build then starts from a
+    partial parse, as `ccw build` does, and nothing else is left behind."""
+    from ccw.warehouse.build import building_path
+
+    warehouse, target, out = tmp_path / "models.duckdb", tmp_path / "target_models", tmp_path / "warm.json"
+    _worker(["warm", str(small_raw), str(warehouse), str(target), str(tmp_path / "logs"), str(out)])
+    assert json.loads(out.read_text())["seconds"] > 0
+    assert (target / "partial_parse.msgpack").is_file()
+    assert not warehouse.exists() and not building_path(warehouse).exists()
 
 
 def test_handwritten_call_figures_equal_ground_truth(small_raw: Path, handwritten_db: Path) -> None:
