@@ -135,11 +135,12 @@
         file; a file without a column is in a group with no names -#}
     {% set parquet_groups = {} %}
     {% if all_parquet %}
+        {% set parquet_files = sql_path_list(all_parquet) %}
         {% set schemas = run_query(
             "with listed as (select file_name, string_split(substr(file_name, " ~ (root | length + 2) ~ "), '/') as parts "
-            ~ "from (select unnest(" ~ sql_path_list(all_parquet) ~ ") as file_name)), "
+            ~ "from (select unnest(" ~ parquet_files ~ ") as file_name)), "
             ~ "leaves as (select file_name, name, coalesce(type, '') || '/' || coalesce(converted_type, '') || '/' "
-            ~ "|| coalesce(logical_type, '') as sig, ordinality from parquet_schema(" ~ sql_path_list(all_parquet)
+            ~ "|| coalesce(logical_type, '') as sig, ordinality from parquet_schema(" ~ parquet_files
             ~ ") with ordinality where num_children is null or num_children = 0), "
             ~ "signed as (select file_name, string_agg(name || ':' || sig, '|' order by ordinality) as sig, "
             ~ "list(lower(name) order by ordinality) as names from leaves group by file_name) "
@@ -189,40 +190,42 @@
             ) %}
         {% endfor %}
 
-        {#- Parquet: one read_parquet per group of files with the same schema -#}
+        {#- Parquet: one read_parquet per group of files with the same schema;
+            the files of a group lacking a contract column are named, in path order -#}
         {% set pq_errors = [] %}
         {% for group in parquet_groups.get(name, []) %}
             {% set missing = wanted | reject('in', group['names']) | list %}
-            {% for path in group['files'] if missing %}
-                {% do pq_errors.append([path, "entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
-                    ~ missing | join(', ') ~ " (columns: " ~ group['names'] | join(', ') ~ ")"]) %}
-            {% endfor %}
+            {% set files = group['files'] %}
+            {% if missing %}
+                {% for path in files %}
+                    {% do pq_errors.append([path, "entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
+                        ~ missing | join(', ') ~ " (columns: " ~ group['names'] | join(', ') ~ ")"]) %}
+                {% endfor %}
+            {% else %}
+                {% set described = run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ", binary_as_string = true)") %}
+                {% set types = {} %}
+                {% set actual = {} %}
+                {% for row in described.rows %}
+                    {% if (row[0] | lower) not in types %}
+                        {% do types.update({row[0] | lower: row[1]}) %}
+                        {% do actual.update({row[0] | lower: row[0]}) %}
+                    {% endif %}
+                {% endfor %}
+                {% set select_list = [] %}
+                {% for col in spec['columns'] %}
+                    {% set quoted = '"' ~ actual[col['name']] | replace('"', '""') ~ '"' %}
+                    {% do select_list.append(
+                        parquet_value_as_raw_text(quoted, types[col['name']], col['type'], spec['system'])
+                        ~ ' as "' ~ col['name'] ~ '"'
+                    ) %}
+                {% endfor %}
+                {% do branches.append(
+                    "select " ~ select_list | join(', ') ~ ", filename as source_file from read_parquet("
+                    ~ sql_path_list(files) ~ ", filename = true, binary_as_string = true)"
+                ) %}
+            {% endif %}
         {% endfor %}
         {% for error in pq_errors | sort(attribute='0') %}{% do errors.append(error[1]) %}{% endfor %}
-        {% for group in parquet_groups.get(name, []) if not (wanted | reject('in', group['names']) | list) %}
-            {% set files = group['files'] %}
-            {% set described = run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ", binary_as_string = true)") %}
-            {% set types = {} %}
-            {% set actual = {} %}
-            {% for row in described.rows %}
-                {% if (row[0] | lower) not in types %}
-                    {% do types.update({row[0] | lower: row[1]}) %}
-                    {% do actual.update({row[0] | lower: row[0]}) %}
-                {% endif %}
-            {% endfor %}
-            {% set select_list = [] %}
-            {% for col in spec['columns'] %}
-                {% set quoted = '"' ~ actual[col['name']] | replace('"', '""') ~ '"' %}
-                {% do select_list.append(
-                    parquet_value_as_raw_text(quoted, types[col['name']], col['type'], spec['system'])
-                    ~ ' as "' ~ col['name'] ~ '"'
-                ) %}
-            {% endfor %}
-            {% do branches.append(
-                "select " ~ select_list | join(', ') ~ ", filename as source_file from read_parquet("
-                ~ sql_path_list(files) ~ ", filename = true, binary_as_string = true)"
-            ) %}
-        {% endfor %}
 
         {% do statements.append(raw_entity_view_sql(name, spec, branches)) %}
     {% endfor %}
