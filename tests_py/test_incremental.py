@@ -203,6 +203,40 @@ def test_full_refresh_of_the_replayed_warehouse_gives_the_same_marts(replayed: d
     assert differences(demo_warehouse, copy, ("marts",)) == {}
 
 
+def _column_compression(wh: Path, schema: str, table: str) -> dict[str, set[str]]:
+    """{column: the compressions of its stored segments}."""
+    con = duckdb.connect(str(wh), read_only=True)
+    rows = con.execute(
+        f"select column_name, compression from pragma_storage_info('{schema}.{table}') "
+        "where segment_type <> 'VALIDITY'").fetchall()
+    con.close()
+    out: dict[str, set[str]] = {}
+    for column, compression in rows:
+        out.setdefault(column, set()).add(compression)
+    return out
+
+
+@pytest.mark.parametrize("schema, table, uncompressed, compressed", [
+    ("staging", "base_messaging__messages_parsed", ["message_id", "scope_key"], ["channel", "sent_at"]),
+    ("staging", "base_messaging__messages", ["message_id", "scope_key"], ["channel", "sent_at"]),
+    ("staging", "base_wfm__agent_states", ["scope_key"], ["agent_id", "state"]),
+    ("staging", "base_crm__tickets", [], ["ticket_id", "scope_key"]),
+    ("intermediate", "int_messages_sessionized", ["message_id"], ["conversation_id", "channel"]),
+    ("intermediate", "int_contacts_unioned", ["contact_id", "source_ref"], ["channel"]),
+])
+def test_nearly_unique_text_columns_are_stored_uncompressed_by_builds_and_loads(
+        replayed: dict, demo_warehouse: Path, schema: str, table: str, uncompressed: list[str],
+        compressed: list[str]):
+    """macros/storage.sql: the columns of `uncompressed_columns` are written without
+    compression by a full build and by every daily load's insert; the table's other
+    columns keep DuckDB's choice."""
+    for wh in (demo_warehouse, replayed["warehouse"]):
+        stored = _column_compression(wh, schema, table)
+        for column in uncompressed:
+            assert stored[column] == {"Uncompressed"}, (wh.name, table, column, stored[column])
+        for column in compressed:
+            assert stored[column] != {"Uncompressed"}, (wh.name, table, column, stored[column])
+
 def test_differences_sees_a_changed_row(demo_warehouse: Path, tmp_path: Path):
     """Control: the comparison used above fails on a one-value change."""
     copy = tmp_path / "changed.duckdb"

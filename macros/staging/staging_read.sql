@@ -15,10 +15,28 @@
     {{ parts | join(" || '|' || ") }}
 {%- endmacro %}
 
+{#- The columns of base_<entity>_parsed and base_<entity> stored uncompressed
+    on DuckDB (macros/storage.sql): the scope key and, when the scope is one
+    column, that column, nearly unique per row for an entity whose rows are
+    events or history (one row per message, call leg, state...). An entity
+    versioned 'latest' exports an id again with each version (a year of
+    tickets: 2.1 M rows, 0.59 M ids), so its dictionary pays: there they
+    keep DuckDB's compression (uncompressed: 0.5 s of CPU less per table
+    for 52 MB more). -#}
+{% macro staging_uncompressed_columns(entity_name) -%}
+    {%- set spec = raw_entity(entity_name) -%}
+    {%- if spec.get('versioning', 'event') == 'latest' -%}
+        {{- return([]) -}}
+    {%- endif -%}
+    {%- set scope = spec.get('scope', spec['key']) -%}
+    {{- return(['scope_key'] + (scope if scope | length == 1 else [])) -}}
+{%- endmacro %}
+
 {#- Layer 1, the body of base_<entity>_parsed. The entity's own row rules
     (raw_contract `row_rules`) follow the generic contract rules. -#}
 {% macro staging_parsed_rows(entity_name) -%}
 {{- config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          uncompressed_columns=staging_uncompressed_columns(entity_name),
           pre_hook="{{ reset_raw_ledgers('" ~ entity_name ~ "') }}",
           post_hook=["{{ capture_malformed_rows('" ~ entity_name ~ "') }}",
                      "{{ record_loaded_files('" ~ entity_name ~ "') }}"]) -}}

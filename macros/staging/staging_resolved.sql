@@ -31,7 +31,7 @@
     'history' (every version kept; ties on the record key: smallest md5). -#}
 {% macro staging_resolved_rows(entity_name) -%}
 {{- config(materialized='incremental', incremental_strategy='delete+insert', unique_key='scope_key',
-           on_schema_change='fail') -}}
+           on_schema_change='fail', uncompressed_columns=staging_uncompressed_columns(entity_name)) -}}
 {%- set spec = raw_entity(entity_name) -%}
 {%- set versioning = spec.get('versioning', 'event') -%}
 {%- if versioning not in ('event', 'latest', 'history') -%}

@@ -1,4 +1,6 @@
 {{ load_window_config('conversation_started_at', kind='timestamp') }}
+{#- one value per row: stored uncompressed (macros/storage.sql) -#}
+{{ config(uncompressed_columns=['message_id']) }}
 
 with
 

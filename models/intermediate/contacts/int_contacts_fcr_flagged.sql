@@ -1,4 +1,6 @@
 {{ load_window_config('activity_date') }}
+{#- one value per row: stored uncompressed (macros/storage.sql) -#}
+{{ config(uncompressed_columns=['contact_id']) }}
 
 {#- Windowed: a load recomputes the contacts of its window only. A contact's
     flags read the customer's other contacts up to fcr_window_hours before

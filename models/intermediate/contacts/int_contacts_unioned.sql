@@ -1,4 +1,6 @@
 {{ load_window_config('activity_date') }}
+{#- one value per row: stored uncompressed (macros/storage.sql) -#}
+{{ config(uncompressed_columns=['contact_id', 'source_ref']) }}
 
 with
 

@@ -7,6 +7,8 @@
     contact's reporting day: a load recomputes the contacts of its window. -#}
 
 {{ load_window_config('activity_date') }}
+{#- one value per row: stored uncompressed (macros/storage.sql) -#}
+{{ config(uncompressed_columns=['contact_id']) }}
 
 with
 
