@@ -7,12 +7,13 @@
     CPU of writing the text as it is and saves little: a year of chat events
     (10.5 M rows), writing base_messaging__messages 13.6-13.9 s of CPU ->
     11.1-11.2 s with message_id and scope_key uncompressed, for 195 MB more
-    file; the chain of a year's models-only build, alternately 3 times
-    each (benchmarks/ab_builds.py): 205.7 -> 178.7 s of user CPU, 120.7 ->
-    108.5 s (medians). Columns with repeating values (enumerations, a
-    conversation id shared by its events) keep their compression: there it
-    saves most of the space. The choice is the column's (`USING COMPRESSION`), so a later
-    incremental insert into the table stores it the same way.
+    file; a year's models-only build, 3 runs each alternately
+    (benchmarks/ab_builds.py, before the 'latest' entities kept their
+    compression): 205.7 -> 178.7 s of user CPU, 120.7 -> 108.5 s wall
+    (medians). Columns with repeating values (enumerations, a conversation
+    id shared by its events) keep their compression: there it saves most
+    of the space. The choice is the column's (`USING COMPRESSION`), so a
+    later incremental insert into the table stores it the same way.
 
     duckdb__create_table_as overrides dbt-duckdb's macro of that name (the
     root project's implementation comes first in dbt's dispatch) for tables
