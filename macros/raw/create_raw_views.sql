@@ -202,15 +202,9 @@
                         ~ missing | join(', ') ~ " (columns: " ~ group['names'] | join(', ') ~ ")"]) %}
                 {% endfor %}
             {% else %}
-                {% set described = run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ", binary_as_string = true)") %}
-                {% set types = {} %}
-                {% set actual = {} %}
-                {% for row in described.rows %}
-                    {% if (row[0] | lower) not in types %}
-                        {% do types.update({row[0] | lower: row[1]}) %}
-                        {% do actual.update({row[0] | lower: row[0]}) %}
-                    {% endif %}
-                {% endfor %}
+                {% set described = described_columns(run_query("describe select * from read_parquet(" ~ sql_path_list([files[0]]) ~ ", binary_as_string = true)")) %}
+                {% set types = described['types'] %}
+                {% set actual = described['actual'] %}
                 {% set select_list = [] %}
                 {% for col in spec['columns'] %}
                     {% set quoted = '"' ~ actual[col['name']] | replace('"', '""') ~ '"' %}
@@ -279,6 +273,23 @@
 {%- endmacro %}
 
 {#- A Jinja string made safe inside a SQL single-quoted literal. -#}
+{#- The columns a DESCRIBE answered, by lower-case name (names match the
+    contract in any letter case; the first of two names that differ only
+    in case wins): {'types': {name: type}, 'actual': {name: the file's own
+    spelling}}. The DuckDB and Spark raw views both read Parquet schemas
+    through it. -#}
+{% macro described_columns(described) -%}
+    {%- set types = {} -%}
+    {%- set actual = {} -%}
+    {%- for row in described.rows -%}
+        {%- if (row[0] | lower) not in types -%}
+            {%- do types.update({row[0] | lower: row[1]}) -%}
+            {%- do actual.update({row[0] | lower: row[0]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return({'types': types, 'actual': actual}) -}}
+{%- endmacro %}
+
 {% macro sql_quote_text(text) -%}
     {{ return(text | replace("'", "''")) }}
 {%- endmacro %}

@@ -138,15 +138,9 @@
         {% set pq_groups = {} %}
         {% set pq_group_order = [] %}
         {% for path in files_by_entity[name]['parquet'] %}
-            {% set described = run_query("describe query select * from parquet.`" ~ sql_quote_text(path) ~ "`") %}
-            {% set types = {} %}
-            {% set actual = {} %}
-            {% for row in described.rows %}
-                {% if (row[0] | lower) not in types %}
-                    {% do types.update({row[0] | lower: row[1]}) %}
-                    {% do actual.update({row[0] | lower: row[0]}) %}
-                {% endif %}
-            {% endfor %}
+            {% set described = described_columns(run_query("describe query select * from parquet.`" ~ sql_quote_text(path) ~ "`")) %}
+            {% set types = described['types'] %}
+            {% set actual = described['actual'] %}
             {% set missing = wanted | reject('in', types) | list %}
             {% if missing %}
                 {% do errors.append("entity " ~ name ~ ": file " ~ path ~ " lacks required column(s) "
