@@ -3,6 +3,10 @@
 Tests that need data use `demo_raw` (a small simulated folder with ground
 truth) and `demo_warehouse` (that folder built with `dbt build`); both are
 built once and shared. Open the warehouse read-only.
+
+`background` starts, when the session starts, the slow builds that mostly wait
+(the Spark comparison's, tests_py/background.py) in a thread beside the tests,
+if a selected test needs them.
 """
 
 from __future__ import annotations
@@ -14,9 +18,26 @@ import duckdb
 import pytest
 from ccw.paths import PROJECT_ROOT
 
+from background import Background
+
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 DEMO_ARGS = dict(days=30, agents=20, seed=11)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Background jobs for the selected tests, started before the first test runs."""
+    import shutil
+
+    from spark_engines import prepare_engines
+
+    bg = Background()
+    spark = any(item.get_closest_marker("spark") for item in request.session.items)
+    if spark and shutil.which("java") is not None:  # (without java the Spark tests fail, saying so)
+        bg.start("spark", prepare_engines, tmp_path_factory.mktemp("engines"))
+    yield bg
+    bg.close()
 
 
 @pytest.fixture(scope="session")
