@@ -1,11 +1,11 @@
 """Slow preparations that run beside the tests, started when the session starts.
 
-Some fixtures spend minutes waiting rather than computing: a local Spark build
-is mostly per-statement latency (about 20 % of one core over its ten minutes on
-2 cores). Run as an ordinary fixture, such a wait sits on the suite's critical
-path. `conftest.py` starts it in a thread as soon as the first test runs, when
-a selected test needs it, and the fixture that the tests use waits for its
-result (`Background.result`), which by then is usually ready.
+The rest of the suite runs one test at a time, dbt in a subprocess, and keeps
+about one of CI's 2 cores busy. The Spark comparison's builds (about 9 minutes
+of wall time, most of 2 cores while they run) need no other test's output, so
+they use the other core: `conftest.py` starts them in a thread as soon as the
+first test runs, when a selected test needs them, and the fixture that the
+tests use waits for the result (`Background.result`).
 
 Threads of the standard library's `concurrent.futures`, not pytest-xdist: the
 work is subprocesses (the GIL is not held while they run), and workers of

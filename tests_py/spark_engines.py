@@ -134,7 +134,7 @@ def prepare_engines(bg: Background, base: Path) -> dict:
     assert len(days) == DAYS, days
     first_raw, spark = base / "spark" / "raw", base / "spark"
     copy_days(raw, first_raw, days[: DAYS - 1])
-    # the Spark build (mostly per-statement latency) runs beside the two DuckDB builds
+    # the Spark build runs beside the two DuckDB builds (seconds each)
     cmd, env = dbt_command(["build", "--full-refresh"], first_raw, spark, "spark")
     with (base / "spark_first_build.log").open("w") as spark_log:
         spark_build = bg.popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=spark_log, stderr=subprocess.STDOUT)
