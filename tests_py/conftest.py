@@ -4,14 +4,17 @@ Tests that need data use `demo_raw` (a small simulated folder with ground
 truth) and `demo_warehouse` (that folder built with `dbt build`); both are
 built once and shared. Open the warehouse read-only.
 
-`background` starts, when the session starts, the slow builds that mostly wait
-(the Spark comparison's, tests_py/background.py) in a thread beside the tests,
-if a selected test needs them.
+`background` starts, when the session starts, the slow builds that need no
+other test's output (the Spark comparison's, the day-by-day replay of
+`demo_raw`; tests_py/background.py) in a thread beside the tests, if a
+selected test needs them.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import duckdb
@@ -27,17 +30,34 @@ DEMO_ARGS = dict(days=30, agents=20, seed=11)
 
 @pytest.fixture(scope="session", autouse=True)
 def background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Background jobs for the selected tests, started before the first test runs."""
+    """Background jobs for the selected tests, started before the first test runs, one after the other
+    (the Spark comparison's builds keep most of 2 cores busy on their own)."""
     import shutil
 
     from spark_engines import prepare_engines
 
-    bg = Background()
-    spark = any(item.get_closest_marker("spark") for item in request.session.items)
-    if spark and shutil.which("java") is not None:  # (without java the Spark tests fail, saying so)
-        bg.start("spark", prepare_engines, tmp_path_factory.mktemp("engines"))
+    bg = Background(workers=1)
+    items = request.session.items
+    if any(item.get_closest_marker("spark") for item in items) and shutil.which("java") is not None:
+        bg.start("spark", prepare_engines, tmp_path_factory.mktemp("engines"))  # (without java they fail, saying so)
+    if any("replayed" in item.fixturenames for item in items):
+        bg.start("replay", replay_month, request.getfixturevalue("demo_raw"), tmp_path_factory.mktemp("replay"))
     yield bg
     bg.close()
+
+
+def replay_month(bg: Background, raw: Path, work: Path) -> dict:
+    """`raw` loaded one day at a time into work/replayed.duckdb (ccw.warehouse.replay, test_incremental.py)."""
+    wh = work / "replayed.duckdb"
+    proc = bg.run(
+        [sys.executable, "-m", "ccw.warehouse.replay", str(raw), str(work / "raw"), str(wh),
+         "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
+        cwd=PROJECT_ROOT, env={**os.environ, "DO_NOT_TRACK": "1"},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"the day-by-day replay failed:\n{proc.stderr[-3000:]}{proc.stdout[-3000:]}")
+    loads = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return {"work": work, "warehouse": wh, "loads": loads}
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ every intermediate model must then equal the reference row for row.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -63,17 +61,9 @@ def differences(reference: Path, candidate: Path, schemas: tuple[str, ...], skip
 
 
 @pytest.fixture(scope="module")
-def replayed(demo_raw: Path, tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> dict:
-    work = tmp_path_factory.mktemp("replay")
-    wh = work / "replayed.duckdb"
-    proc = subprocess.run(
-        [sys.executable, "-m", "ccw.warehouse.replay", str(demo_raw), str(work / "raw"), str(wh),
-         "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=project_root, capture_output=True, text=True, env={**os.environ, "DO_NOT_TRACK": "1"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
-    loads = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return {"work": work, "warehouse": wh, "loads": loads}
+def replayed(background) -> dict:
+    """demo_raw loaded one day at a time (conftest.replay_month, started when the session started)."""
+    return background.result("replay")
 
 
 def _dbt(project_root: Path, work: Path, wh: Path, raw: Path, *args: str) -> None:
