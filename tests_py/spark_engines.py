@@ -70,6 +70,7 @@ def dbt_command(args: list[str], raw: Path, work: Path, target: str) -> tuple[li
     env = dbt_env(raw, work / "warehouse.duckdb")
     env["DBT_TARGET"] = target
     env["SPARK_WAREHOUSE_DIR"] = str(work / "spark")
+    env["CCW_SPARK_CODEGEN"] = "false"  # small tables: interpreted, not compiled (profiles.yml)
     env["DBT_TARGET_PATH"] = str(work / "target")
     env["DBT_LOG_PATH"] = str(work / "logs")
     cmd = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT / "profiles"),
