@@ -37,9 +37,6 @@ class Background:
         """Run `job(self, *args)` in a thread; `result(name)` waits for what it returns."""
         self._jobs[name] = self._pool.submit(job, self, *args)
 
-    def started(self, name: str) -> bool:
-        return name in self._jobs
-
     def result(self, name: str) -> Any:
         """What job `name` returned, once it has finished (its exception, if it raised)."""
         if name not in self._jobs:
