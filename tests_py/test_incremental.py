@@ -130,7 +130,7 @@ def test_day_by_day_loads_decide_every_raw_row_as_one_full_build(replayed: dict,
     re-decided only when a target it references or links to changed in a
     load (macros/staging/staging_resolved.sql): the late customers, root legs
     and tickets of the month must still resolve it."""
-    columns = "raw_record_md5, raw_record, reason_code, is_valid, is_superseded, is_clean, is_pending, impact_date"
+    columns = "raw_record_hash, raw_record, reason_code, is_valid, is_superseded, is_clean, is_pending, impact_date"
     tables = {"base_messaging__messages": ", ticket_id", "base_telephony__calls": ", ticket_id",
               "base_survey__responses": ", ticket_id", "base_crm__orders": "", "base_wfm__agent_states": ""}
     con = duckdb.connect(str(replayed["warehouse"]), read_only=True)
@@ -147,7 +147,7 @@ def test_day_by_day_loads_decide_every_raw_row_as_one_full_build(replayed: dict,
     resolved_later = con.execute(
         "select count(*) from staging.base_messaging__messages as m "
         "where m.is_clean and m.changed_in != (select min(p.loaded_in) from staging.base_messaging__messages_parsed as p "
-        "where p.raw_record_md5 = m.raw_record_md5)").fetchone()[0]
+        "where p.raw_record_hash = m.raw_record_hash)").fetchone()[0]
     con.close()
     assert pending > 0 and resolved_later > 0, (pending, resolved_later)
 
@@ -277,7 +277,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     work, wh = replayed["work"], replayed["warehouse"]
     copy = work / "planted.duckdb"
     copy.write_bytes(wh.read_bytes())
-    names = ["primary_key_fct_contacts_contact_id", "primary_key_base_messaging__messages_raw_record_md5",
+    names = ["primary_key_fct_contacts_contact_id", "primary_key_base_messaging__messages_raw_record_hash",
              "primary_key_dim_agents_agent_id__valid_from",
              "primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     daily = _compiled_tests(project_root, work, copy, work / "raw", names)
@@ -286,7 +286,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     con.close()
     # the window's start as a literal date, read when the test runs
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_fct_contacts_contact_id"]
-    assert "changed_in = '" in daily["primary_key_base_messaging__messages_raw_record_md5"]
+    assert "changed_in = '" in daily["primary_key_base_messaging__messages_raw_record_hash"]
     assert "dbt_subquery" not in daily["primary_key_dim_agents_agent_id__valid_from"]
     # a view configured with a window_column (read by the windowed fct_agent_daily)
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_int_agent_daily_contacts_agent_id__activity_date"]
@@ -338,7 +338,7 @@ def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(re
                                  f"where is_clean and changed_in {side} ?", [last_load]).fetchone()[0]
         assert message_id is not None
         con.execute("insert into staging.base_messaging__messages select * replace "
-                    "(raw_record_md5 + 1 as raw_record_md5) from staging.base_messaging__messages "
+                    "(raw_record_hash + 1 as raw_record_hash) from staging.base_messaging__messages "
                     "where message_id = ? and is_clean", [message_id])
 
     _assert_only_the_loads_rows_are_tested(con, narrowed, whole, plant_duplicate)

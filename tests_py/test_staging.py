@@ -200,13 +200,30 @@ def test_latest_ticket_and_order_version_wins(con):
     assert rows(con, "select status from staging.stg_crm__orders where order_id = 'O002'") == [("paid",)]
 
 
-def test_version_ties_go_to_the_smallest_md5(con):
+def test_record_hash_is_the_md5_of_the_raw_values_as_a_json_array(con):
+    """raw_record_hash, recomputed here from the raw text of the rejected rows
+    (raw_record, a JSON object in contract column order): md5 of the values
+    as a compact JSON array, the digest read as a little-endian number."""
+    import hashlib
+
+    checked = 0
+    for (model,) in rows(con, "select table_name from duckdb_tables() where schema_name = 'staging' "
+                              "and table_name like 'base\\_%' escape '\\' and table_name not like '%\\_parsed' escape '\\'"):
+        for raw_record, got in rows(con, f"select raw_record, raw_record_hash from staging.{model} where raw_record is not null"):
+            values = list(json.loads(raw_record).values())
+            text = json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+            assert got == int.from_bytes(hashlib.md5(text.encode()).digest(), "little"), (model, raw_record)
+            checked += 1
+    assert checked >= 20
+
+
+def test_version_ties_go_to_the_smallest_record_hash(con):
     for model, key_sql, _entity_key in [
         ("base_crm__tickets", "ticket_id = 'T003'", "ticket_id"),
         ("base_crm__agents", "agent_id = 'A0003'", "agent_id"),
         ("base_wfm__schedules", "agent_id = 'A0001' and shift_start = '2026-03-03 01:00:00'", "agent_id"),
     ]:
-        got = rows(con, f"select raw_record_md5, is_superseded from staging.{model} where {key_sql} order by raw_record_md5")
+        got = rows(con, f"select raw_record_hash, is_superseded from staging.{model} where {key_sql} order by raw_record_hash")
         assert [r[1] for r in got] == [False, True], model
 
 

@@ -1,5 +1,5 @@
 {#- Staging rule 1, deduplicate: rows with identical raw text in every
-    contract column (same md5 of the raw record) are one row; extra copies are
+    contract column (same record hash, raw_record_hash) are one row; extra copies are
     counted, the first file (smallest path) is kept. Part of
     staging_resolved_rows; defines the CTE `deduplicated` over the rows of
     `parsed` in scope, with the columns the rules of steps 2 and 3 read
@@ -34,7 +34,7 @@
     {{ return(columns) }}
 {%- endmacro %}
 
-{#- DuckDB: a narrow aggregate (md5 -> copies, and one physical row of the
+{#- DuckDB: a narrow aggregate (record hash -> copies, and one physical row of the
     smallest file by rowid), joined back to the parsed table by rowid for the
     rule columns only; staging_outcome_rows joins the kept row again for the
     rest, its file included. The rules' joins and window then carry a few
@@ -69,7 +69,7 @@ copies as (
     -- rule 1: one physical row per distinct raw record, the first of the
     -- smallest file (copies share every column: which one does not matter)
     select
-        parsed.raw_record_md5,
+        parsed.raw_record_hash,
         count(*) - 1 as duplicate_copies,
         min(file_ranks.file_rank * 1099511627776 + parsed.rowid) % 1099511627776 as kept_row
     from {{ parsed }} as parsed
@@ -77,12 +77,12 @@ copies as (
         on parsed.source_file = file_ranks.source_file
     {{- staging_in_scope() }}
     group by
-        parsed.raw_record_md5
+        parsed.raw_record_hash
 ),
 
 deduplicated as (
     select
-        copies.raw_record_md5,
+        copies.raw_record_hash,
         copies.kept_row,
         {%- for c in staging_rule_columns(entity_name) %}
         parsed.{{ c }},
@@ -101,7 +101,7 @@ deduplicated as (
 deduplicated as (
     -- rule 1: one row per distinct raw record
     select
-        raw_record_md5,
+        raw_record_hash,
         {%- for c in columns %}
         any_value({{ c }}) as {{ c }},
         {%- endfor %}
@@ -114,7 +114,7 @@ deduplicated as (
     from {{ parsed }}
     {{- staging_in_scope() }}
     group by
-        raw_record_md5
+        raw_record_hash
 ),
 {%- endmacro %}
 
@@ -149,7 +149,7 @@ outcome_rows as (
 {%- endmacro %}
 
 {#- The columns the versioning window carries (staging_version), besides
-    the is_superseded it adds: on DuckDB the row's identity (md5, kept row,
+    the is_superseded it adds: on DuckDB the row's identity (record hash, kept row,
     copies), its outcome (reason code, resolved links) and the columns the
     window partitions and orders by; staging_outcome_rows joins the rest
     back from the kept row. A window sorts every column it carries: with
@@ -165,7 +165,7 @@ outcome_rows as (
 
 {% macro duckdb__staging_versioned_columns(entity_name) -%}
     {%- set spec = raw_entity(entity_name) -%}
-    {%- set columns = ['raw_record_md5', 'kept_row', 'duplicate_copies', 'reason_code'] -%}
+    {%- set columns = ['raw_record_hash', 'kept_row', 'duplicate_copies', 'reason_code'] -%}
     {%- for l in spec.get('links', []) -%}
         {%- do columns.append('_link_' ~ loop.index) -%}
     {%- endfor -%}

@@ -13,7 +13,7 @@
     (staging_versioned_columns); the other columns and the raw text are
     joined back for the decided rows (staging_outcome_rows). The parsed
     layer keeps the raw JSON text only for rows that may be rejected
-    (staging_raw_record_kept); every other rule works on the record's md5.
+    (staging_raw_record_kept); every other rule works on the record hash.
 
     Incremental by `scope_key` (the entity's natural id): a run re-decides
     every key that has a row in the new files, plus the keys still
@@ -27,8 +27,8 @@
 {#- The body of base_<entity>: every rule comes from the entity's raw
     contract (raw_contract: references, self_reference, links, versioning,
     impact, phone_columns). Versioning: 'event' (rows sharing the record key:
-    smallest md5 wins), 'latest' (latest updated_at wins, ties: smallest md5),
-    'history' (every version kept; ties on the record key: smallest md5). -#}
+    smallest record hash wins), 'latest' (latest updated_at wins, ties: smallest hash),
+    'history' (every version kept; ties on the record key: smallest hash). -#}
 {% macro staging_resolved_rows(entity_name) -%}
 {{- config(materialized='incremental', incremental_strategy='delete+insert', unique_key='scope_key',
            on_schema_change='fail', uncompressed_columns=staging_uncompressed_columns(entity_name)) -}}
@@ -109,7 +109,7 @@ scope as (
     select pending.scope_key
     from {{ this }} as pending
     inner join {{ parsed }} as parsed
-        on pending.raw_record_md5 = parsed.raw_record_md5
+        on pending.raw_record_hash = parsed.raw_record_hash
     where
         pending.is_pending
         and pending.{{ l['column'] }} is null
@@ -121,7 +121,7 @@ scope as (
 
 previous as (
     select
-        raw_record_md5,
+        raw_record_hash,
         is_clean,
         {%- for l in links %}
         {{ l['column'] }} as _previous_link_{{ loop.index }},

@@ -10,21 +10,21 @@
 
 versioned as (
     -- rule 3: the latest updated_at of the record's valid rows wins, and among
-    -- valid versions tied on it the smallest md5(raw_record): the first row
+    -- valid versions tied on it the smallest record hash: the first row
     -- of the record in that order. A valid row without updated_at never wins,
     -- and supersedes nothing when no valid row has one. One window (an ordered
     -- pass over the record's rows) instead of two: the latest updated_at, then
-    -- the smallest md5 among the rows that carry it (a year of tickets,
+    -- the smallest hash among the rows that carry it (a year of tickets,
     -- base_crm__tickets 5.5-5.8 s -> 4.3-4.5 s, the same rows)
     select
         {{ carried }},
         coalesce(
             reason_code is null
-            and raw_record_md5 != first_value(
-                case when updated_at is not null then raw_record_md5 end
+            and raw_record_hash != first_value(
+                case when updated_at is not null then raw_record_hash end
             ) over (
                 {{ partition }}
-                order by reason_code is null desc, updated_at desc nulls last, raw_record_md5
+                order by reason_code is null desc, updated_at desc nulls last, raw_record_hash
             ),
             false
         ) as is_superseded
@@ -33,14 +33,14 @@ versioned as (
 {%- else %}
 
 versioned as (
-    -- rule 3: {{ {'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest md5(raw_record) wins
+    -- rule 3: {{ {'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest record hash wins
     -- (a window over the record's rows: no second pass over them)
     select
         {{ carried }},
         coalesce(
             reason_code is null
-            and raw_record_md5 != min(
-                case when reason_code is null then raw_record_md5 end
+            and raw_record_hash != min(
+                case when reason_code is null then raw_record_hash end
             ) over ({{ partition }}),
             false
         ) as is_superseded
@@ -60,7 +60,7 @@ versioned as (
 {%- for l in links -%}{%- do link_replace.update({l['column']: '_link_' ~ loop.index}) -%}{%- endfor %}
 {%- set leading = contract_column_names(entity_name) + extra_columns | map(attribute=1) | list
     + ['source_file', 'record_key', 'scope_key'] %}
-{%- set trailing = ['raw_record_md5', 'duplicate_copies', 'reason_code', 'is_valid', 'is_superseded', 'is_clean',
+{%- set trailing = ['raw_record_hash', 'duplicate_copies', 'reason_code', 'is_valid', 'is_superseded', 'is_clean',
                     'is_pending', 'impact_date'] %}
 {{ staging_outcome_rows(entity_name, parsed) }}
 
@@ -74,7 +74,7 @@ decided as (
         -- the raw key text of rejected rows only, as the raw text
         case when reason_code is not null then record_key end as record_key,
         scope_key,
-        raw_record_md5,
+        raw_record_hash,
         duplicate_copies,
         reason_code,
         -- the raw text of rejected rows only (the parsed layer keeps it for
@@ -107,7 +107,7 @@ final as (
         {%- endfor %}
         {%- if is_incremental() %}
         case
-            when previous.raw_record_md5 is null then '{{ invocation_id }}'
+            when previous.raw_record_hash is null then '{{ invocation_id }}'
             when previous.is_clean != decided.is_clean then '{{ invocation_id }}'
             {%- for l in links %}
             {#- parenthesised: sqlfluff (4.4, duckdb dialect) cannot parse `is distinct from`
@@ -123,7 +123,7 @@ final as (
     from decided
     {%- if is_incremental() %}
     left join previous
-        on decided.raw_record_md5 = previous.raw_record_md5
+        on decided.raw_record_hash = previous.raw_record_hash
     {%- endif %}
 )
 
