@@ -19,10 +19,10 @@ seeds); a node it does not name costs 0.1 s if it is a test (data tests took
 0.06 s and unit tests 0.2 s, median, at that scale) and 1 s otherwise. A fixed profile, not the last run's timings, so that the
 order does not depend on what the build folder ran before.
 
-dbt offers no setting for this order, so `install` replaces the members of
-dbt's queue that decide it (pinned dbt-core, see uv.lock). Should a dbt
-release drop or rename one, the build runs with dbt's own order and says so
-on stderr. Plain `dbt build` (without `ccw build`) keeps dbt's order, and so do
+dbt offers no setting for this order, so this replaces the one method that
+computes it (pinned dbt-core, see uv.lock). Should a dbt release drop or
+rename the method, the build runs with dbt's own order and says so on
+stderr. Plain `dbt build` (without `ccw build`) keeps dbt's order, and so do
 the in-process invocations of the day-by-day replay (`DbtSession`).
 """
 
@@ -81,46 +81,19 @@ def _topological(nodes: list[str], successors: Mapping[str, Iterable[str]]) -> l
 
 
 def install(costs: Mapping[str, float]) -> bool:
-    """Make dbt hand out ready nodes critical path first. False (and dbt's own order) when this
-    dbt lacks one of the three members replaced.
-
-    Two changes to dbt's queue. The score (`GraphQueue._get_scores`). And when a node is taken:
-    dbt's main loop takes every ready node off its queue at once and hands it to the thread pool,
-    whose own queue is first come, first served, so a score only counts among nodes that become
-    ready at the same moment. Here the main loop takes a node only once one of the `threads`
-    workers is free (`GraphQueue.get` waits until fewer nodes than threads are in progress;
-    `RunnableTask.run_queue` tells the queue the thread count), so the free worker gets the ready
-    node with the most work behind it."""
+    """Make dbt's GraphQueue hand out ready nodes critical path first. False (and dbt's own
+    order) when this dbt has no `GraphQueue._get_scores` to replace."""
     try:
         from dbt.graph.queue import GraphQueue
-        from dbt.task.runnable import GraphRunnableTask
     except ImportError:
         return False
-    members = (getattr(GraphQueue, "_get_scores", None), getattr(GraphQueue, "get", None),
-               getattr(GraphRunnableTask, "run_queue", None))
-    if not all(callable(m) for m in members):
+    if not callable(getattr(GraphQueue, "_get_scores", None)):
         return False
-    _, dbt_get, dbt_run_queue = members
 
     def _get_scores(self: Any, graph: Any) -> dict[str, float]:
         return critical_path_scores(graph.nodes(), {n: list(graph.successors(n)) for n in graph.nodes()}, costs)
 
-    def get(self: Any, block: bool = True, timeout: float | None = None) -> Any:
-        slots = getattr(self, "ccw_threads", None)
-        if slots and block:
-            with self.some_task_done:  # dbt's condition on the queue's lock, notified by mark_done
-                while len(self.in_progress) >= slots:
-                    self.some_task_done.wait()
-        return dbt_get(self, block, timeout)
-
-    def run_queue(self: Any, pool: Any) -> Any:
-        if self.job_queue is not None:
-            self.job_queue.ccw_threads = max(1, int(self.config.threads or 1))
-        return dbt_run_queue(self, pool)
-
     GraphQueue._get_scores = _get_scores
-    GraphQueue.get = get
-    GraphRunnableTask.run_queue = run_queue
     return True
 
 
@@ -142,8 +115,7 @@ def main(argv: list[str]) -> int:
         write_costs(Path(argv[1]))
         return 0
     if not install(load_costs()):
-        print("ccw: this dbt lacks the queue members ccw's scheduling replaces; running with dbt's own node order",
-              file=sys.stderr)
+        print("ccw: this dbt has no GraphQueue._get_scores; running with dbt's own node order", file=sys.stderr)
     from dbt.cli.main import cli
 
     sys.argv = ["dbt", *argv]
