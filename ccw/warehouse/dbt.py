@@ -25,8 +25,6 @@ from pathlib import Path
 from ccw.errors import CcwError
 from ccw.paths import PROJECT_ROOT
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ccw package
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -175,12 +173,10 @@ def run_dbt(
     `target_path`/`log_path` let several builds run side by side (tests, benchmarks).
     """
     project = Path(project_dir or PROJECT_ROOT)
-    # dbt, its ready nodes handed out critical path first (ccw/warehouse/dbt_schedule.py)
-    cmd = [sys.executable, "-m", "ccw.warehouse.dbt_schedule", *args, "--project-dir", str(project),
-           "--profiles-dir", str(PROJECT_ROOT / "profiles"), "--log-format", "json"]
+    cmd = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(PROJECT_ROOT / "profiles"),
+           "--log-format", "json"]
     env = dbt_env(raw_dir, warehouse_path, extra_env)
     env["PWD"] = str(project)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p)
     if target_path:
         env["DBT_TARGET_PATH"] = str(target_path)
     if log_path:
