@@ -9,6 +9,7 @@ missing-column folder run after it (four dbt invocations, one project parse).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
@@ -204,8 +205,6 @@ def test_record_hash_is_the_md5_of_the_raw_values_as_a_json_array(con):
     """raw_record_hash, recomputed here from the raw text of the rejected rows
     (raw_record, a JSON object in contract column order): md5 of the values
     as a compact JSON array, the digest read as a little-endian number."""
-    import hashlib
-
     checked = 0
     for (model,) in rows(con, "select table_name from duckdb_tables() where schema_name = 'staging' "
                               "and table_name like 'base\\_%' escape '\\' and table_name not like '%\\_parsed' escape '\\'"):
