@@ -10,6 +10,7 @@ only parse (dbt parse, or sqlfluff on the one broken file), no build.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -119,6 +120,58 @@ def test_misnamed_intermediate_model_fails_conventions(broken_conventions) -> No
 def test_conventions_help() -> None:
     proc = ccw("conventions", "--help")
     assert proc.returncode == 0 and "--project-dir" in proc.stdout
+
+
+MACRO_SIGNATURE = re.compile(r"{%-?\s*macro\s+(\w+)\s*\((.*?)\)\s*-?%}", re.S)
+
+
+def macro_signatures(root: Path) -> dict[str, list[str]]:
+    """Each macro's argument names, in order, from its Jinja definition under root/macros."""
+    signatures: dict[str, list[str]] = {}
+    for path in sorted((root / "macros").rglob("*.sql")):
+        for name, args in MACRO_SIGNATURE.findall(path.read_text()):
+            signatures[name] = [a.split("=")[0].strip() for a in args.split(",") if a.strip()]
+    return signatures
+
+
+def macro_yaml_problems(root: Path) -> list[str]:
+    """What dbt's parser warns about in the macros' YAML (dbt/parser/schemas.py,
+    _check_patch_arguments): an argument type its grammar rejects (`dict` alone:
+    it wants `dict[string, any]`), names out of step with the Jinja definition,
+    or a different number of arguments."""
+    from dbt.parser.schemas import is_valid_type
+
+    signatures = macro_signatures(root)
+    problems = []
+    for path in sorted((root / "macros").rglob("*.yml")):
+        for macro in (yaml.safe_load(path.read_text()) or {}).get("macros") or []:
+            arguments = macro.get("arguments") or []
+            where = f"{path.relative_to(root)}: macro {macro['name']}"
+            for argument in arguments:
+                if argument.get("type") and not is_valid_type(argument["type"]):
+                    problems.append(f"{where}: argument {argument['name']} has type {argument['type']!r}")
+            jinja = signatures.get(macro["name"])
+            if arguments and jinja is not None and [a["name"] for a in arguments] != jinja:
+                problems.append(f"{where}: arguments {[a['name'] for a in arguments]} against {jinja} in its SQL")
+    return problems
+
+
+def test_macro_yaml_arguments_match_dbt_grammar_and_definitions() -> None:
+    """dbt only warns about these, once per full parse, in its log (an
+    `InvalidMacroAnnotation` on every `ccw build` that re-parsed): caught here."""
+    assert macro_signatures(PROJECT_ROOT), "no macro definition found"
+    problems = macro_yaml_problems(PROJECT_ROOT)
+    assert not problems, "macro YAML out of step with dbt:\n" + "\n".join(problems)
+
+
+def test_a_bare_dict_argument_type_is_a_macro_yaml_problem(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / "macros" / "_macros.yml"
+    text = path.read_text()
+    assert "type: dict[string, any]" in text
+    path.write_text(text.replace("type: dict[string, any]", "type: dict", 1))
+    problems = macro_yaml_problems(project)
+    assert len(problems) == 1 and "has type 'dict'" in problems[0], problems
 
 
 # ----------------------------------------------------------------- lint (sqlfluff)
