@@ -64,6 +64,10 @@ def build_hardening_fixture(root: Path) -> Path:
         C("CP04", agent_id="A0001", enqueued_at="2026-03-01 09:00:00"),          # clean control
     ])
     (root / "telephony/calls/README.txt").write_text("exported by the ACD\n")    # other extension: listed
+    # names starting with `.` or `_` are not exports (raw_file_rules): never read, never listed;
+    # read, this one would stop the build (no contract column)
+    (root / "telephony/calls/_export_log.csv").write_text("exported_at,rows\n2026-03-02,9\n")
+    (root / "telephony/calls/.~lock.2026-03-01.csv#").write_text("editor lock\n")
     write_csv(root, "wfm/agent_states", "2026-03-01.csv", [
         ST("A0001", "available", "2026-03-01T01:00:00Z", "2026-03-01T02:00:00Z"),
         ST("A0001", "available", "2026-03-01T03:00:00Z", "9999-12-31T23:59:59Z"),  # still open: implausible_timestamp
@@ -180,7 +184,7 @@ def test_every_physical_record_is_accounted_for(hardened):
     expected: dict[str, int] = {}
     for entity_dir in COLUMNS:
         n = 0
-        for f in sorted((raw / entity_dir).glob("*")) if (raw / entity_dir).is_dir() else []:
+        for f in sorted((raw / entity_dir).glob("[!._]*")) if (raw / entity_dir).is_dir() else []:
             n += csv_records(f) if f.suffix == ".csv" else parquet_rows(f) if f.suffix == ".parquet" else 0
         expected[entity_dir.replace("/", "__")] = n
     got = {r[0]: r[1:] for r in con.execute(

@@ -245,11 +245,20 @@
 {% macro raw_rejects_table(entity_name) %}{{ return('raw_rejects_' ~ entity_name) }}{% endmacro %}
 {% macro raw_reject_scans_table(entity_name) %}{{ return('raw_reject_scans_' ~ entity_name) }}{% endmacro %}
 
-{#- 'csv' or 'parquet' for a raw file name the build reads (extension in any
-    case), '' for any other file: names starting with `.` or `_` are skipped. -#}
+{#- The one rule for which files of an entity folder are read:
+    `extensions` (the last dot-separated part of the name, in any case) and
+    `hidden_prefixes` (names starting with one are not exports: editor
+    files, `_ground_truth`; never read, never listed). raw_file_format and
+    raw_file_is_hidden apply it in Jinja, raw_file_format_sql in SQL. -#}
+{% macro raw_file_rules() -%}
+    {{ return({'extensions': ['csv', 'parquet'], 'hidden_prefixes': ['.', '_']}) }}
+{%- endmacro %}
+
+{#- 'csv' or 'parquet' for a raw file name the build reads (raw_file_rules),
+    '' for any other file. -#}
 {% macro raw_file_format(file_name) -%}
     {%- set ext = file_name.split('.')[-1] | lower if '.' in file_name else '' -%}
-    {%- if raw_file_is_hidden(file_name) or ext not in ('csv', 'parquet') -%}
+    {%- if raw_file_is_hidden(file_name) or ext not in raw_file_rules()['extensions'] -%}
         {{ return('') }}
     {%- endif -%}
     {{ return(ext) }}
@@ -257,19 +266,27 @@
 
 {#- raw_file_format as a SQL expression over a file name: 'csv', 'parquet',
     'hidden' (raw_file_is_hidden) or 'other'; create_raw_views classifies a
-    whole folder listing with it in one query. Keep the two in step. -#}
+    whole folder listing with it in one query. -#}
 {% macro raw_file_format_sql(file_name) -%}
+    {%- set rules = raw_file_rules() -%}
     case
-        when starts_with({{ file_name }}, '.') or starts_with({{ file_name }}, '_') then 'hidden'
-        when contains({{ file_name }}, '.') and lower(string_split({{ file_name }}, '.')[-1]) in ('csv', 'parquet')
+        when {% for prefix in rules['hidden_prefixes'] -%}
+            starts_with({{ file_name }}, '{{ prefix }}'){% if not loop.last %} or {% endif %}
+        {%- endfor %} then 'hidden'
+        when contains({{ file_name }}, '.') and lower(string_split({{ file_name }}, '.')[-1]) in (
+            {%- for ext in rules['extensions'] %}'{{ ext }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+        )
             then lower(string_split({{ file_name }}, '.')[-1])
         else 'other'
     end
 {%- endmacro %}
 
-{#- Names starting with `.` or `_` are not exports (editor files, `_ground_truth`): never read, never listed. -#}
+{#- A name raw_file_rules marks as not an export. -#}
 {% macro raw_file_is_hidden(file_name) -%}
-    {{ return(file_name.startswith('.') or file_name.startswith('_')) }}
+    {%- for prefix in raw_file_rules()['hidden_prefixes'] if file_name.startswith(prefix) -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 {#- A Jinja string made safe inside a SQL single-quoted literal. -#}
