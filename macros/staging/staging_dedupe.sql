@@ -148,11 +148,12 @@ outcome_rows as (
 ),
 {%- endmacro %}
 
-{#- The columns the versioning window carries (staging_version), besides
+{#- The columns the versioning step carries (staging_version), besides
     the is_superseded it adds: on DuckDB the row's identity (record hash, kept row,
-    copies), its outcome (reason code, resolved links) and the columns the
-    window partitions and orders by; staging_outcome_rows joins the rest
-    back from the kept row. A window sorts every column it carries: with
+    copies), its outcome (reason code, resolved links) and the key columns
+    the winner is chosen by; staging_outcome_rows joins the rest back from
+    the kept row. Measured when every entity's step was a window, which
+    sorts every column it carries ('latest' versioning still is one): with
     the references' and row rules' columns (ids, mostly distinct strings)
     left behind, a year of chat events, the query of base_messaging__messages
     run alone in a fresh process, three times each, alternately: user CPU

@@ -32,19 +32,40 @@ versioned as (
 ),
 {%- else %}
 
-versioned as (
-    -- rule 3: {{ {'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest record hash wins
-    -- (a window over the record's rows: no second pass over them)
+contested as (
+    -- rule 3: {{ {'history': 'valid versions tied on the record key', 'event': 'valid rows sharing the key'}[versioning] }}: the smallest record hash wins.
+    -- Only a key with more than one valid row has a loser: an aggregate
+    -- that keeps those keys (a few), joined back, instead of a window over
+    -- every row (a year of chat events, base_messaging__messages run
+    -- alone, 4 runs each alternately: median CPU 29.0 -> 25.7 s, wall
+    -- 15.1 -> 13.3 s, the same rows). A valid row has every key column (a
+    -- blank or unparseable one is a row reason), so the equality join
+    -- matches what the window's partition grouped.
     select
-        {{ carried }},
+        {{ group_key | join(', ') }},
+        min(raw_record_hash) as winning_hash
+    from linked
+    where reason_code is null
+    group by {{ group_key | join(', ') }}
+    having count(*) > 1
+),
+
+versioned as (
+    select
+        {%- for c in staging_versioned_columns(entity_name) %}
+        linked.{{ c }},
+        {%- endfor %}
         coalesce(
-            reason_code is null
-            and raw_record_hash != min(
-                case when reason_code is null then raw_record_hash end
-            ) over ({{ partition }}),
+            linked.reason_code is null
+            and linked.raw_record_hash != contested.winning_hash,
             false
         ) as is_superseded
     from linked
+    left join contested
+        on
+            {%- for k in group_key %}
+            {% if not loop.first %}and {% endif %}linked.{{ k }} = contested.{{ k }}
+            {%- endfor %}
 ),
 {%- endif %}
 {%- endmacro %}
