@@ -123,6 +123,8 @@ def test_conventions_help() -> None:
 
 
 MACRO_SIGNATURE = re.compile(r"{%-?\s*macro\s+(\w+)\s*\((.*?)\)\s*-?%}", re.S)
+# a default value: a quoted string, a list or dict literal, or a bare word/number
+MACRO_DEFAULT = re.compile(r"""=\s*('[^']*'|"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^,]*)""")
 
 
 def macro_signatures(root: Path) -> dict[str, list[str]]:
@@ -130,7 +132,7 @@ def macro_signatures(root: Path) -> dict[str, list[str]]:
     signatures: dict[str, list[str]] = {}
     for path in sorted((root / "macros").rglob("*.sql")):
         for name, args in MACRO_SIGNATURE.findall(path.read_text()):
-            signatures[name] = [a.split("=")[0].strip() for a in args.split(",") if a.strip()]
+            signatures[name] = [a.strip() for a in MACRO_DEFAULT.sub("", args).split(",") if a.strip()]
     return signatures
 
 
