@@ -57,15 +57,14 @@ MF_METRICS = ["aht_s", "asa_s", "avg_first_response_s", "fcr_rate", "csat_avg", 
 def _rollup(agent_daily: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     summed = [c for c in agent_daily.columns if c not in by and c not in RATES and c not in
               ("agent_id", "activity_date", "team", "site", "is_final", "month")]
-    df = agent_daily.copy()
-    for c in summed:
-        df[c] = df[c].astype(float)
+    df = agent_daily.astype({c: float for c in summed})
     out = df.groupby(by, dropna=False)[summed].sum().reset_index()
+    rates = {}
     for rate, (num, den) in RATES.items():
-        n = out.eval(num)
         d = out.eval(den)
-        out[rate] = (n / d.where(d != 0)).astype(float)
-    return out
+        rates[rate] = (out.eval(num) / d.where(d != 0)).astype(float)
+    # one concat, not a column inserted per rate (pandas warns the frame is fragmented)
+    return pd.concat([out, pd.DataFrame(rates, index=out.index)], axis=1)
 
 
 def _assert_frames_equal(expected: pd.DataFrame, actual: pd.DataFrame, keys: list[str], columns: list[str], name: str):
