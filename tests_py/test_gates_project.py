@@ -10,7 +10,6 @@ only parse (dbt parse, or sqlfluff on the one broken file), no build.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -122,58 +121,20 @@ def test_conventions_help() -> None:
     assert proc.returncode == 0 and "--project-dir" in proc.stdout
 
 
-MACRO_SIGNATURE = re.compile(r"{%-?\s*macro\s+(\w+)\s*\((.*?)\)\s*-?%}", re.S)
-# a default value: a quoted string, a list or dict literal, or a bare word/number
-MACRO_DEFAULT = re.compile(r"""=\s*('[^']*'|"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^,]*)""")
-
-
-def macro_signatures(root: Path) -> dict[str, list[str]]:
-    """Each macro's argument names, in order, from its Jinja definition under root/macros."""
-    signatures: dict[str, list[str]] = {}
-    for path in sorted((root / "macros").rglob("*.sql")):
-        for name, args in MACRO_SIGNATURE.findall(path.read_text()):
-            signatures[name] = [a.strip() for a in MACRO_DEFAULT.sub("", args).split(",") if a.strip()]
-    return signatures
-
-
-def macro_yaml_problems(root: Path) -> list[str]:
-    """What dbt's parser warns about in the macros' YAML (dbt/parser/schemas.py,
-    _check_patch_arguments): an argument type its grammar rejects (`dict` alone:
-    it wants `dict[string, any]`), names out of step with the Jinja definition,
-    or a different number of arguments."""
-    from dbt.parser.schemas import is_valid_type
-
-    signatures = macro_signatures(root)
-    problems = []
-    for path in sorted((root / "macros").rglob("*.yml")):
-        for macro in (yaml.safe_load(path.read_text()) or {}).get("macros") or []:
-            arguments = macro.get("arguments") or []
-            where = f"{path.relative_to(root)}: macro {macro['name']}"
-            for argument in arguments:
-                if argument.get("type") and not is_valid_type(argument["type"]):
-                    problems.append(f"{where}: argument {argument['name']} has type {argument['type']!r}")
-            jinja = signatures.get(macro["name"])
-            if arguments and jinja is not None and [a["name"] for a in arguments] != jinja:
-                problems.append(f"{where}: arguments {[a['name'] for a in arguments]} against {jinja} in its SQL")
-    return problems
-
-
-def test_macro_yaml_arguments_match_dbt_grammar_and_definitions() -> None:
-    """dbt only warns about these, once per full parse, in its log (an
-    `InvalidMacroAnnotation` on every `ccw build` that re-parsed): caught here."""
-    assert macro_signatures(PROJECT_ROOT), "no macro definition found"
-    problems = macro_yaml_problems(PROJECT_ROOT)
-    assert not problems, "macro YAML out of step with dbt:\n" + "\n".join(problems)
-
-
-def test_a_bare_dict_argument_type_is_a_macro_yaml_problem(tmp_path: Path) -> None:
+def test_macro_yaml_out_of_step_with_dbt_fails_conventions(tmp_path: Path) -> None:
+    """dbt only warns about a macro argument type its grammar rejects (a bare
+    `dict`: it wants `dict[string, any]`), once per full parse, in its log;
+    the conventions gate's parse makes it an error, in one readable line."""
     project = copy_project(tmp_path / "project")
     path = project / "macros" / "_macros.yml"
     text = path.read_text()
     assert "type: dict[string, any]" in text
     path.write_text(text.replace("type: dict[string, any]", "type: dict", 1))
-    problems = macro_yaml_problems(project)
-    assert len(problems) == 1 and "has type 'dict'" in problems[0], problems
+    proc = ccw("conventions", "--project-dir", str(project), "--no-catalog")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "Traceback" not in out
+    assert "has an invalid type" in out and "changed_keys_base" in out, out
 
 
 # ----------------------------------------------------------------- lint (sqlfluff)

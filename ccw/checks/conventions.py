@@ -1,7 +1,9 @@
 """`ccw conventions`: the project's conventions, checked by dbt-bouncer.
 
 1. `dbt parse` writes manifest.json into a throw-away target dir (never the
-   project's `target/`, so it can run beside a build);
+   project's `target/`, so it can run beside a build); a macro's YAML that
+   disagrees with its definition (an argument type dbt's grammar rejects,
+   names or count out of step), which dbt only warns about, is an error here;
 2. with a built warehouse at hand, `dbt docs generate --no-compile` over a
    *copy* of it adds catalog.json (the columns the marts really have);
 3. dbt-bouncer runs the checks of `dbt-bouncer.yml` (repo root) against them;
@@ -84,6 +86,10 @@ def dbt_env(project: Path, work: Path, warehouse: Path) -> dict[str, str]:
     return env
 
 
+# dbt's own check of the macros' YAML (InvalidMacroAnnotation) made an error in this gate
+PARSE_WARN_ERROR = json.dumps({"error": ["InvalidMacroAnnotation"]})
+
+
 def run_dbt_quiet(args: list[str], project: Path, work: Path, warehouse: Path) -> None:
     """`dbt <args>` in `project` with its artefacts in `work` (the one dbt runner, no progress)."""
     run_dbt(args, work / "raw", warehouse, target_path=work / "target", log_path=work / "logs",
@@ -121,7 +127,7 @@ def run_conventions(
             # a copy: dbt opens its file read-write, and the published file is for readers
             clone_or_copy(Path(warehouse), wh)
         env = dbt_env(project, work, wh)
-        run_dbt_quiet(["parse"], project, work, wh)
+        run_dbt_quiet(["parse", "--warn-error-options", PARSE_WARN_ERROR], project, work, wh)
         result.timings["dbt parse"] = time.perf_counter() - start
         if warehouse is not None:
             start = time.perf_counter()
