@@ -4,8 +4,7 @@
 {% macro staging_version(entity_name, versioning) -%}
 {%- set spec = raw_entity(entity_name) %}
 {%- set group_key = ['scope_key'] if versioning == 'latest' else spec['key'] %}
-{%- set partition = 'partition by ' ~ group_key | join(', ') %}
-{%- set carried = staging_versioned_columns(entity_name) | join(', ') %}
+{%- set carried = staging_versioned_columns(entity_name) %}
 {%- if versioning == 'latest' %}
 
 versioned as (
@@ -17,13 +16,13 @@ versioned as (
     -- the smallest hash among the rows that carry it (a year of tickets,
     -- base_crm__tickets 5.5-5.8 s -> 4.3-4.5 s, the same rows)
     select
-        {{ carried }},
+        {{ carried | join(', ') }},
         coalesce(
             reason_code is null
             and raw_record_hash != first_value(
                 case when updated_at is not null then raw_record_hash end
             ) over (
-                {{ partition }}
+                partition by {{ group_key | join(', ') }}
                 order by reason_code is null desc, updated_at desc nulls last, raw_record_hash
             ),
             false
@@ -52,7 +51,7 @@ contested as (
 
 versioned as (
     select
-        {%- for c in staging_versioned_columns(entity_name) %}
+        {%- for c in carried %}
         linked.{{ c }},
         {%- endfor %}
         coalesce(
