@@ -279,7 +279,7 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     copy.write_bytes(wh.read_bytes())
     names = ["primary_key_fct_contacts_contact_id", "primary_key_base_messaging__messages_raw_record_hash",
              "primary_key_dim_agents_agent_id__valid_from",
-             "primary_key_int_agent_daily_contacts_agent_id__activity_date"]
+             "primary_key_int_agent_daily_contacts_agent_id__activity_date", "primary_key_dim_customers_customer_id"]
     daily = _compiled_tests(project_root, work, copy, work / "raw", names)
     con = duckdb.connect(str(copy))
     window_start = con.execute("select window_start_date from intermediate.int_load_window").fetchone()[0]
@@ -288,6 +288,10 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_fct_contacts_contact_id"]
     assert "changed_in = '" in daily["primary_key_base_messaging__messages_raw_record_hash"]
     assert "dbt_subquery" not in daily["primary_key_dim_agents_agent_id__valid_from"]
+    # a keyed mart reading a keyed stg table: the keys come from the base_
+    # model behind it (macros/incremental.sql, changed_keys_base)
+    keyed = daily["primary_key_dim_customers_customer_id"]
+    assert "exists (select 1 from" in keyed and "base_crm__customers" in keyed, keyed
     # a view configured with a window_column (read by the windowed fct_agent_daily)
     assert f"activity_date >= date '{window_start}'" in daily["primary_key_int_agent_daily_contacts_agent_id__activity_date"]
     full = _compiled_tests(project_root, work, copy, work / "raw", names, "--full-refresh")
