@@ -10,6 +10,7 @@ only parse (dbt parse, or sqlfluff on the one broken file), no build.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -135,6 +136,10 @@ def test_macro_yaml_out_of_step_with_dbt_fails_conventions(tmp_path: Path) -> No
     assert proc.returncode != 0, out
     assert "Traceback" not in out
     assert "has an invalid type" in out and "changed_keys_base" in out, out
+    # the line names dbt's full log, kept after the gate's temporary folder is gone
+    log = re.search(r"full log: (\S+)", out)
+    assert log and Path(log.group(1)).is_file(), out
+    assert "changed_keys_base" in Path(log.group(1)).read_text()
 
 
 # ----------------------------------------------------------------- lint (sqlfluff)

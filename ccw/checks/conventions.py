@@ -90,10 +90,24 @@ def dbt_env(project: Path, work: Path, warehouse: Path) -> dict[str, str]:
 PARSE_WARN_ERROR = json.dumps({"error": ["InvalidMacroAnnotation"]})
 
 
-def run_dbt_quiet(args: list[str], project: Path, work: Path, warehouse: Path) -> None:
-    """`dbt <args>` in `project` with its artefacts in `work` (the one dbt runner, no progress)."""
-    run_dbt(args, work / "raw", warehouse, target_path=work / "target", log_path=work / "logs",
-            stream=False, project_dir=project)
+# where a failed dbt step's log is kept when the gate worked in a temporary folder
+KEPT_LOG = Path(".ccw-cache") / "conventions-dbt.log"
+
+
+def run_dbt_quiet(args: list[str], project: Path, work: Path, warehouse: Path, keep_log: Path | None = None) -> None:
+    """`dbt <args>` in `project` with its artefacts in `work` (the one dbt runner, no progress).
+    On failure, `keep_log` (when given) receives dbt's log, and the error names it: `work` may be
+    a temporary folder, gone by the time anyone reads the line."""
+    try:
+        run_dbt(args, work / "raw", warehouse, target_path=work / "target", log_path=work / "logs",
+                stream=False, project_dir=project)
+    except CcwError as exc:
+        log = work / "logs" / "dbt.log"
+        if keep_log is None or not log.is_file():
+            raise
+        keep_log.parent.mkdir(parents=True, exist_ok=True)
+        keep_log.write_bytes(log.read_bytes())
+        raise CcwError(exc.what, exc.where, f"full log: {keep_log}") from None
 
 
 def bouncer_config(project: Path, work: Path, with_catalog: bool, config: Path | None = None) -> Path:
@@ -127,11 +141,12 @@ def run_conventions(
             # a copy: dbt opens its file read-write, and the published file is for readers
             clone_or_copy(Path(warehouse), wh)
         env = dbt_env(project, work, wh)
-        run_dbt_quiet(["parse", "--warn-error-options", PARSE_WARN_ERROR], project, work, wh)
+        keep_log = None if work_dir else project / KEPT_LOG
+        run_dbt_quiet(["parse", "--warn-error-options", PARSE_WARN_ERROR], project, work, wh, keep_log)
         result.timings["dbt parse"] = time.perf_counter() - start
         if warehouse is not None:
             start = time.perf_counter()
-            run_dbt_quiet(["docs", "generate", "--no-compile"], project, work, wh)
+            run_dbt_quiet(["docs", "generate", "--no-compile"], project, work, wh, keep_log)
             result.catalog = (work / "target" / "catalog.json").is_file()
             result.timings["dbt docs generate"] = time.perf_counter() - start
         cfg = bouncer_config(project, work, result.catalog, config)
