@@ -16,10 +16,12 @@ from ccw.bench.build import (
     compute_ratios,
     dbt_node_timings,
     file_system,
+    median_run,
     record_repeats,
     render_handwritten_sql,
     render_report,
     run_handwritten,
+    run_loads,
     split_last_day,
     split_statements,
     summary_record,
@@ -205,6 +207,48 @@ def test_repeated_phases_count_by_their_medians() -> None:
     # one run of each (the default) shows no such line and records no runs
     single = {k: v for k, v in fig.items() if not k.endswith("_runs")}
     assert "Repeated phases" not in render_report(single) and "models_runs_s" not in summary_record(single)
+
+
+def test_repeated_loads_each_start_from_the_n_minus_1_warehouse(tmp_path: Path, monkeypatch) -> None:
+    """--repeat N runs the day's load N times, each from the same N-1 warehouse (restored
+    from a copy before every run after the first), and the run with the median time stands
+    for it. Here a stand-in for the load appends to the warehouse file: every run must find
+    the N-1 content. A run that changed other rows than the first stops the benchmark."""
+    import ccw.bench.build as bench
+
+    wh = tmp_path / "incremental.duckdb"
+    wh.write_bytes(b"N-1 state")
+    (tmp_path / "target_inc").mkdir()
+    seen: list[bytes] = []
+    seconds = iter([30.0, 20.0, 40.0])
+
+    def fake_worker(label: str, args: list[str], **_: object) -> dict:
+        seen.append(wh.read_bytes())
+        wh.write_bytes(wh.read_bytes() + b" + the day")
+        (tmp_path / "target_inc" / "run_results.json").write_text(json.dumps({"results": [], "elapsed_time": 1.0}))
+        return {"seconds": next(seconds), "cpu_s": 1.0, "peak_rss": 1, "sampled_peak_rss": 2, "load_at_start": 0.5,
+                "copy_s": float(len(seen))}
+
+    rows = iter([100, 100, 100])
+    monkeypatch.setattr(bench, "_run_worker", fake_worker)
+    monkeypatch.setattr(bench, "load_window_rows", lambda _wh: next(rows))
+    fig: dict = {"load": {}}
+    runs, copies, profiles, changed = run_loads(fig, wh, tmp_path / "raw", tmp_path, 3, False)
+    assert seen == [b"N-1 state"] * 3
+    assert [r["s"] for r in runs] == [30.0, 20.0, 40.0] and changed == [100, 100, 100]
+    assert median_run(runs) == 0 and copies[median_run(runs)] == 1.0
+    assert list(fig["load"]) == ["incremental", "incremental #2", "incremental #3"]
+    assert (tmp_path / "target_inc" / "run_results.incremental.3.json").is_file()
+    assert not (tmp_path / "incremental_n-1.duckdb").exists(), "the N-1 copy is removed"
+    record_repeats(fig, "incremental", runs)
+    assert fig["incremental_s"] == 30.0 and summary_record(fig)["incremental_runs_s"] == [30.0, 20.0, 40.0]
+
+    # a run that changed other rows did not start from the N-1 warehouse
+    wh.write_bytes(b"N-1 state")
+    seen.clear()
+    seconds, rows = iter([30.0, 20.0]), iter([100, 90])
+    with pytest.raises(CcwError, match="changed 90 rows, the first 100"):
+        run_loads({"load": {}}, wh, tmp_path / "raw", tmp_path, 2, False)
 
 
 def test_repeat_takes_one_to_nine_runs() -> None:

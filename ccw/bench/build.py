@@ -16,7 +16,12 @@ Phases (each one a line on stderr while it runs):
    starts from a partial parse, as `ccw build` does day after day;
 4. one day's incremental build: a full build over the first N-1 days' files,
    then the last day's files are added and a normal (not full-refresh)
-   `publish_build` runs; its time is the incremental figure.
+   `publish_build` runs; its time is the incremental figure. With
+   `--repeat N` the load runs N times, each from a copy of the same N-1
+   warehouse (restored untimed), and its median counts: one load is a few
+   seconds of work, and one run's share moved by several points between
+   runs of the same code. Every run must change the same rows
+   (int_load_window), or the benchmark stops.
 
 Every measured phase runs in a child Python process, so that its peak memory
 is the kernel's high-water mark of that process tree (`ru_maxrss` of the
@@ -434,7 +439,7 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
         "full_layers_s": layer_seconds(fig.get("dbt_profile") or {}),
         "full_dbt_elapsed_s": (fig.get("dbt_profile") or {}).get("elapsed"),
     }
-    for key in ("handwritten", "models"):
+    for key in ("handwritten", "models", "incremental"):
         if len(fig.get(f"{key}_runs") or []) > 1:
             record[f"{key}_runs_s"] = [r["s"] for r in fig[f"{key}_runs"]]
     if fig.get("incremental_profile"):
@@ -541,6 +546,7 @@ def render_report(fig: dict[str, Any]) -> str:
     lines += [_table(measures, ("phase", "wall time", "CPU time (user+sys)", "peak RSS")), ""]
     lines += [_table(compute_ratios(fig), ("ratio", "measured", "target", "")), ""]
     hw_runs, models_runs = fig.get("handwritten_runs") or [], fig.get("models_runs") or []
+    inc_runs = fig.get("incremental_runs") or []
     if len(hw_runs) > 1 or len(models_runs) > 1:
         pairs = [m["s"] / h["s"] for h, m in zip(hw_runs, models_runs, strict=False)]
         lines += [f"Repeated phases (--repeat {max(len(hw_runs), len(models_runs))}: the script, then after the full build "
@@ -548,7 +554,9 @@ def render_report(fig: dict[str, Any]) -> str:
                   + " / ".join(f"{r['s']:.1f}" for r in hw_runs) + " s, models only "
                   + " / ".join(f"{r['s']:.1f}" for r in models_runs) + " s; "
                   + "models only / hand-written, run by run: " + " / ".join(f"{x:.2f}x" for x in pairs) + ". "
-                  "The tables give the medians (wall and CPU time) and the largest peak RSS.", ""]
+                  + ("One day's load, each run from the same N-1 warehouse: "
+                     + " / ".join(f"{r['s']:.1f}" for r in inc_runs) + " s. " if len(inc_runs) > 1 else "")
+                  + "The tables give the medians (wall and CPU time) and the largest peak RSS.", ""]
     hc, fc, ic = fig.get("handwritten_cpu_s"), fig.get("full_cpu_s"), fig.get("incremental_cpu_s")
     if hc and fc:
         mc = fig.get("models_cpu_s")
@@ -657,8 +665,8 @@ def _versions() -> dict[str, str]:
 @click.option("--skip-incremental", is_flag=True, help="Skip the incremental-day measurement (saves a second full build).")
 @click.option("--repeat", default=1, show_default=True, type=click.IntRange(1, 9),
               help="Run the hand-written script and the models-only build this many times each, alternately, and "
-                   "report the medians: the ratio the 1.5x target is set on, less sensitive to other load than "
-                   "one run of each.")
+                   "one day's load this many times from the same N-1 warehouse, and report the medians: less "
+                   "sensitive to other load than one run of each.")
 @click.option("--verbose", is_flag=True, help="Stream dbt's own output.")
 def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
           reuse_raw: str | None, skip_incremental: bool, repeat: int, verbose: bool) -> None:
@@ -694,10 +702,63 @@ def render_formats(figures: dict[str, dict[str, Any]]) -> str:
     return "\n" + _table(rows, ("format", "hand-written", "full build", "ratio", "one day", "share")) + "\n"
 
 
+def median_run(runs: list[dict[str, Any]]) -> int:
+    """The index of the run whose wall time is the median (the lower one of an even count):
+    its dbt profile and side-file copy are reported with the median time."""
+    order = sorted(range(len(runs)), key=lambda i: runs[i]["s"])
+    return order[(len(order) - 1) // 2]
+
+
+def load_window_rows(warehouse: Path) -> int:
+    """How many staging rows the last load changed (int_load_window.changed_rows)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return int(con.execute("select changed_rows from intermediate.int_load_window").fetchone()[0])
+
+
+def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: int, verbose: bool
+              ) -> tuple[list[dict[str, Any]], list[float | None], list[dict[str, Any]], list[int]]:
+    """One day's load onto the N-1 warehouse `wh`, `repeat` times: before each run after the
+    first, `wh` is restored (untimed) from a copy taken before the first. Each run's load
+    average goes into `fig`. Returns each run's figures (record_repeats), side-file copy time,
+    dbt profile and changed rows; stops when two runs changed different rows (a run that did
+    not start from the N-1 warehouse)."""
+    from ccw.warehouse.build import clone_or_copy
+
+    base = work / "incremental_n-1.duckdb"
+    if repeat > 1:
+        clone_or_copy(wh, base)
+    runs: list[dict[str, Any]] = []
+    copies: list[float | None] = []
+    profiles: list[dict[str, Any]] = []
+    changed: list[int] = []
+    try:
+        for i in range(1, repeat + 1):
+            if i > 1:
+                _say(f"bench build: repeat {i}/{repeat}: incremental day, from the N-1 warehouse again ...")
+                clone_or_copy(base, wh)
+            res = _run_worker("incremental build" if i == 1 else f"incremental build, run {i}",
+                              ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"), str(work / "logs_inc")],
+                              stream=verbose)
+            runs.append(_record_phase(fig, "incremental", "incremental" if i == 1 else f"incremental #{i}", res))
+            copies.append(res.get("copy_s"))
+            profiles.append(dbt_node_timings(work / "target_inc"))
+            shutil.copy2(work / "target_inc" / "run_results.json",
+                         work / "target_inc" / f"run_results.incremental{'' if i == 1 else f'.{i}'}.json")
+            changed.append(load_window_rows(wh))
+            if changed[-1] != changed[0]:
+                raise CcwError(f"load {i} changed {changed[-1]:,} rows, the first {changed[0]:,}: the repeated loads "
+                               "did not start from the same N-1 warehouse", str(wh), "rerun the benchmark")
+    finally:
+        base.unlink(missing_ok=True)
+    return runs, copies, profiles, changed
+
+
 def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
                  reuse_raw: str | None, skip_incremental: bool, verbose: bool, repeat: int = 1) -> dict[str, Any]:
     """The benchmark on one raw folder (simulated in `fmt`, or `reuse_raw`); returns its figures.
-    repeat: runs of the hand-written script and of the models-only build (their medians count)."""
+    repeat: runs of the hand-written script, of the models-only build and of the day's load (their medians count)."""
     import psutil
 
     work = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="ccw-bench-build-"))
@@ -793,12 +854,12 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
             _say(f"bench build: N-1 days built in {fig['base_s']:.1f}s; adding {len(held)} files of {day} ...")
             for src, dst in held:
                 _link(src, dst)
-            res = _run_worker("incremental build", ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"),
-                                                    str(work / "logs_inc")], stream=verbose)
-            _record_phase(fig, "incremental", "incremental", res)
-            fig["incremental_copy_s"] = res.get("copy_s")
-            fig["incremental_profile"] = dbt_node_timings(work / "target_inc")
-            shutil.copy2(work / "target_inc" / "run_results.json", work / "target_inc" / "run_results.incremental.json")
+            inc_runs, copies, profiles, changed = run_loads(fig, wh, inc_raw, work, repeat, verbose)
+            record_repeats(fig, "incremental", inc_runs)
+            median = median_run(inc_runs)
+            fig["incremental_copy_s"] = copies[median]
+            fig["incremental_profile"] = profiles[median]
+            fig["incremental_changed_rows"] = changed[0]
             _say(f"bench build: incremental day {fig['incremental_s']:.1f}s; dbt's fixed cost (a build selecting nothing) ...")
             res = _run_worker("dbt fixed cost", ["fixed", str(inc_raw), str(wh), str(work / "target_inc"),
                                                  str(work / "logs_inc")])
