@@ -242,6 +242,12 @@ def test_repeated_loads_each_start_from_the_n_minus_1_warehouse(tmp_path: Path, 
     assert not (tmp_path / "incremental_n-1.duckdb").exists(), "the N-1 copy is removed"
     record_repeats(fig, "incremental", runs)
     assert fig["incremental_s"] == 30.0 and summary_record(fig)["incremental_runs_s"] == [30.0, 20.0, 40.0]
+    record_repeats(fig, "handwritten", [{"s": 10.0, "cpu_s": 1.0, "peak_rss": 1}] * 3)
+    record_repeats(fig, "models", [{"s": 15.0, "cpu_s": 1.0, "peak_rss": 1}] * 3)
+    fig.update(cores=2, memory=2**30, fmt="csv", finished_at="2026-01-01 00:00", row_counts={},
+               raw={"files": 1, "bytes": 1}, full_s=50.0)
+    assert ("One day's load, each run from the same N-1 warehouse: 30.0 / 20.0 / 40.0 s "
+            "(of which the side-file copy 1.0 / 2.0 / 3.0 s)") in render_report(fig)
 
     # a run that changed other rows did not start from the N-1 warehouse
     wh.write_bytes(b"N-1 state")
