@@ -233,10 +233,10 @@ def test_repeated_loads_each_start_from_the_n_minus_1_warehouse(tmp_path: Path, 
     monkeypatch.setattr(bench, "_run_worker", fake_worker)
     monkeypatch.setattr(bench, "load_window_rows", lambda _wh: next(rows))
     fig: dict = {"load": {}}
-    runs, copies, profiles, changed = run_loads(fig, wh, tmp_path / "raw", tmp_path, 3, False)
+    runs, profiles, changed = run_loads(fig, wh, tmp_path / "raw", tmp_path, 3, False)
     assert seen == [b"N-1 state"] * 3
     assert [r["s"] for r in runs] == [30.0, 20.0, 40.0] and changed == [100, 100, 100]
-    assert median_run(runs) == 0 and copies[median_run(runs)] == 1.0
+    assert median_run(runs) == 0 and runs[median_run(runs)]["copy_s"] == 1.0 and len(profiles) == 3
     assert list(fig["load"]) == ["incremental", "incremental #2", "incremental #3"]
     assert (tmp_path / "target_inc" / "run_results.incremental.3.json").is_file()
     assert not (tmp_path / "incremental_n-1.duckdb").exists(), "the N-1 copy is removed"

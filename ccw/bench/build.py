@@ -721,19 +721,18 @@ def load_window_rows(warehouse: Path) -> int:
 
 
 def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: int, verbose: bool
-              ) -> tuple[list[dict[str, Any]], list[float | None], list[dict[str, Any]], list[int]]:
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
     """One day's load onto the N-1 warehouse `wh`, `repeat` times: before each run after the
     first, `wh` is restored (untimed) from a copy taken before the first. Each run's load
-    average goes into `fig`. Returns each run's figures (record_repeats), side-file copy time,
-    dbt profile and changed rows; stops when two runs changed different rows (a run that did
-    not start from the N-1 warehouse)."""
+    average goes into `fig`. Returns each run's figures (record_repeats, with its side-file
+    copy as `copy_s`), dbt profile and changed rows; stops when two runs changed different
+    rows (a run that did not start from the N-1 warehouse)."""
     from ccw.warehouse.build import clone_or_copy
 
     base = work / "incremental_n-1.duckdb"
     if repeat > 1:
         clone_or_copy(wh, base)
     runs: list[dict[str, Any]] = []
-    copies: list[float | None] = []
     profiles: list[dict[str, Any]] = []
     changed: list[int] = []
     try:
@@ -746,7 +745,6 @@ def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: 
                               stream=verbose)
             runs.append(_record_phase(fig, "incremental", "incremental" if i == 1 else f"incremental #{i}", res))
             runs[-1]["copy_s"] = res.get("copy_s")
-            copies.append(res.get("copy_s"))
             profiles.append(dbt_node_timings(work / "target_inc"))
             shutil.copy2(work / "target_inc" / "run_results.json",
                          work / "target_inc" / f"run_results.incremental{'' if i == 1 else f'.{i}'}.json")
@@ -756,7 +754,7 @@ def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: 
                                "did not start from the same N-1 warehouse", str(wh), "rerun the benchmark")
     finally:
         base.unlink(missing_ok=True)
-    return runs, copies, profiles, changed
+    return runs, profiles, changed
 
 
 def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
@@ -858,10 +856,10 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
             _say(f"bench build: N-1 days built in {fig['base_s']:.1f}s; adding {len(held)} files of {day} ...")
             for src, dst in held:
                 _link(src, dst)
-            inc_runs, copies, profiles, changed = run_loads(fig, wh, inc_raw, work, repeat, verbose)
+            inc_runs, profiles, changed = run_loads(fig, wh, inc_raw, work, repeat, verbose)
             record_repeats(fig, "incremental", inc_runs)
             median = median_run(inc_runs)
-            fig["incremental_copy_s"] = copies[median]
+            fig["incremental_copy_s"] = inc_runs[median]["copy_s"]
             fig["incremental_profile"] = profiles[median]
             fig["incremental_changed_rows"] = changed[0]
             _say(f"bench build: incremental day {fig['incremental_s']:.1f}s; dbt's fixed cost (a build selecting nothing) ...")
