@@ -1,15 +1,13 @@
 {#- Every valid survey response (out-of-range scores are rejected in
     staging), with the contact it was attributed to (null when none) and
     whether it is the response that counts for that contact. The free-text
-    comment is deliberately left out (PII). -#}
+    comment is deliberately left out (PII). The contact's owner and date
+    come with the attribution (int_surveys_attributed joins the contact
+    once), not from a second join to the contacts. -#}
 with
 
 surveys as (
     select * from {{ ref('int_surveys_attributed') }}
-),
-
-contacts as (
-    select * from {{ ref('int_contacts_unioned') }}
 ),
 
 final as (
@@ -20,16 +18,14 @@ final as (
         cast(surveys.score as integer) as score,
         surveys.customer_id,
         surveys.contact_id,
-        contacts.owner_agent_id,
-        cast(contacts.activity_date as date) as contact_activity_date,
+        surveys.contact_owner_agent_id as owner_agent_id,
+        cast(surveys.contact_activity_date as date) as contact_activity_date,
         surveys.attribution_method,
         coalesce(surveys.is_counting, false) as is_counting,
         surveys.sent_at,
         surveys.responded_at,
         {{ reporting_date('surveys.responded_at') }} as responded_date
     from surveys
-    left join contacts
-        on surveys.contact_id = contacts.contact_id
 )
 
 select * from final
