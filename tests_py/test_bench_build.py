@@ -241,7 +241,9 @@ def test_repeated_loads_each_start_from_the_n_minus_1_warehouse(tmp_path: Path, 
     assert (tmp_path / "target_inc" / "run_results.incremental.3.json").is_file()
     assert not (tmp_path / "incremental_n-1.duckdb").exists(), "the N-1 copy is removed"
     record_repeats(fig, "incremental", runs)
+    fig["incremental_changed_rows"] = changed[0]
     assert fig["incremental_s"] == 30.0 and summary_record(fig)["incremental_runs_s"] == [30.0, 20.0, 40.0]
+    assert summary_record(fig)["incremental_changed_rows"] == 100, "the load's size is recorded with its time"
     record_repeats(fig, "handwritten", [{"s": 10.0, "cpu_s": 1.0, "peak_rss": 1}] * 3)
     record_repeats(fig, "models", [{"s": 15.0, "cpu_s": 1.0, "peak_rss": 1}] * 3)
     fig.update(cores=2, memory=2**30, fmt="csv", finished_at="2026-01-01 00:00", row_counts={},

@@ -431,7 +431,8 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
     raw = fig.get("raw") or {}
     keys = ("handwritten_s", "handwritten_cpu_s", "handwritten_peak_rss", "full_s", "full_cpu_s", "full_peak_rss",
             "models_s", "models_cpu_s", "models_peak_rss", "base_s", "incremental_s", "incremental_cpu_s",
-            "incremental_peak_rss", "incremental_day", "incremental_copy_s", "dbt_fixed_s", "published_bytes")
+            "incremental_peak_rss", "incremental_day", "incremental_changed_rows", "incremental_copy_s", "dbt_fixed_s",
+            "published_bytes")
     record: dict[str, Any] = {
         "finished_at": fig.get("finished_at"), "days": raw.get("days"), "agents": raw.get("agents"),
         "format": fig.get("fmt"), "cores": fig.get("cores"), "raw_rows": sum((fig.get("row_counts") or {}).values()),
