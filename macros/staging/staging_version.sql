@@ -44,7 +44,11 @@ contested as (
         {{ group_key | join(', ') }},
         min(raw_record_hash) as winning_hash
     from linked
-    where reason_code is null
+    where
+        reason_code is null
+        -- only a scope key with more than one physical row can have rival
+        -- versions (staging_dedupe's is_scope_shared)
+        and is_scope_shared
     group by {{ group_key | join(', ') }}
     having count(*) > 1
 ),
