@@ -58,6 +58,36 @@ BLANK_TO_NULL_QUERY = (
 )
 
 
+# The fixed-offset path of the time-zone conversions (macros/timezones.sql)
+# against DuckDB's ICU arithmetic itself, both ways, for zones with a fixed
+# offset over the plausible dates (2020-2030 by default) and zones with DST:
+# instants every 31 h 13 min from 12 days before to 10 days after those
+# dates, the edges of the fast path's span to the microsecond, and instants
+# outside it where the zone's offset was another (Shanghai's summer time of
+# 1986-1991, its local mean time of 1900). The offsets are the real ones.
+TIME_ZONE_OFFSETS = {"Asia/Shanghai": 28800, "Asia/Kolkata": 19800, "Asia/Kathmandu": 20700, "UTC": 0,
+                     "America/New_York": None, "Europe/London": None}
+TIME_ZONE_QUERY = (
+    "{% set zones = " + repr(list(TIME_ZONE_OFFSETS)) + " %}"
+    "with instants as ("
+    " select ts from range(timestamp '2019-12-20', timestamp '2031-01-10', interval 31 hour + interval 13 minute)"
+    " as r(ts)"
+    " union all select unnest([timestamp '1900-01-01 03:00', timestamp '1988-07-01 12:00',"
+    " timestamp '2019-12-30 23:59:59.999999', timestamp '2019-12-31 00:00:00', timestamp '2019-12-31 00:00:00.000001',"
+    " timestamp '2031-01-01 23:59:59.999999', timestamp '2031-01-02 00:00:00', timestamp '2099-06-01 10:30:00.123456'])"
+    ")"
+    "{% for tz in zones %}{% set offset = fixed_utc_offset_s(tz) %}"
+    " select '{{ tz }}' as tz, {{ 'null' if offset is none else offset }} as offset_s,"
+    " count(*) filter (where {{ utc_to_reporting('ts', tz) }}"
+    " is distinct from timezone('{{ tz }}', timezone('UTC', ts))) as local_mismatches,"
+    " count(*) filter (where {{ wall_time_to_utc('ts', tz) }}"
+    " is distinct from timezone('UTC', timezone('{{ tz }}', ts))) as utc_mismatches,"
+    " count(*) as instants"
+    " from instants {{ '' if loop.last else 'union all' }}"
+    "{% endfor %}"
+)
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, subprocess.CompletedProcess[str]]]:
     """Run the four dbt invocations one after the other through ONE raw path (a
@@ -87,6 +117,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, su
         ("main", ["build", "--select", "staging", "--full-refresh"], "main"),
         ("freshness", ["source", "freshness"], "main"),
         ("blank_to_null", ["show", "--inline", BLANK_TO_NULL_QUERY, "--limit", "100", "--output", "json", "--quiet"], "main"),
+        ("time_zones", ["show", "--inline", TIME_ZONE_QUERY, "--limit", "100", "--output", "json", "--quiet"], "main"),
         ("empty", ["run", "--select", "staging", "--full-refresh"], "empty"),
         ("missing", ["run", "--select", "base_crm__agents_parsed", "base_crm__agents", "--full-refresh"], "missing"),
     ] + [(name, ["run", "--select", "staging", "--full-refresh"], name) for name in SIMULATED if name in folders]
@@ -251,6 +282,16 @@ def test_blank_to_null_trims_only_blanks_tabs_and_line_breaks(builds):
 
     assert got == [expected(v) for v in BLANK_TO_NULL_CASES]
     assert got[:4] == ["A0001", "vip", "Vip", "A0002"]
+
+
+def test_fixed_offset_time_zone_conversions_equal_icu(builds):
+    _, proc = builds["time_zones"]
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    got = {row["tz"]: row for row in json.loads(proc.stdout[proc.stdout.index("{"):])["show"]}
+    assert {tz: row["offset_s"] for tz, row in got.items()} == TIME_ZONE_OFFSETS
+    for tz, row in got.items():
+        assert (tz, row["local_mismatches"], row["utc_mismatches"]) == (tz, 0, 0)
+        assert row["instants"] > 3000
 
 
 def test_enums_are_trimmed_and_lower_cased(con):

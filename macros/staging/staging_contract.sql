@@ -155,24 +155,31 @@
     (it never existed) is read with the offset before the change (02:30
     becomes 03:30 daylight time), which keeps it after the times before it.
     `columns` is the sequence up to the column to resolve (its last item). -#}
-{% macro wall_time_sequence_to_utc(columns, tz) -%}
+{% macro wall_time_sequence_to_utc(columns, tz, outermost=true) -%}
     {%- set name = columns[-1] -%}
     {%- set wall = parse_wall_time(blank_to_null(name)) -%}
-    {%- set late = wall_time_to_utc(wall, tz) -%}
+    {%- set late = wall_time_to_utc(wall, tz, fixed_offset=false) -%}
     {%- set early_candidate = dbt.dateadd('hour', -1, late) -%}
     {%- set early -%}
-        case when {{ utc_to_reporting(early_candidate, tz) }} = {{ wall }} then {{ early_candidate }} else {{ late }} end
+        case when {{ utc_to_reporting(early_candidate, tz, fixed_offset=false) }} = {{ wall }} then {{ early_candidate }} else {{ late }} end
     {%- endset -%}
     {%- if columns | length == 1 -%}
-        {{ early }}
+        {%- set resolved = early -%}
     {%- else -%}
         {%- set previous = [] -%}
         {%- for i in range(columns | length - 1, 0, -1) -%}
-            {%- do previous.append(wall_time_sequence_to_utc(columns[:i], tz)) -%}
+            {%- do previous.append(wall_time_sequence_to_utc(columns[:i], tz, outermost=false)) -%}
         {%- endfor -%}
+        {%- set resolved -%}
         case
             when coalesce({{ early }} >= coalesce({{ previous | join(', ') }}), true) then {{ early }}
             else {{ late }}
         end
+        {%- endset -%}
     {%- endif -%}
+    {#- a zone with one offset over the plausible dates has no overlap and no
+        gap there: the rule gives the wall time less that offset, which
+        fixed_offset_or writes without the nested conversions (the rule is
+        the fallback outside those dates) -#}
+    {{ fixed_offset_or('cast(' ~ wall ~ ' as timestamp)', fixed_utc_offset_s(tz) if outermost else none, -1, resolved) }}
 {%- endmacro %}
