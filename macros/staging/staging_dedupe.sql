@@ -82,7 +82,9 @@ file_ranks as (
     ) as files
 ),
 
-{%- if raw_entity(entity_name).get('versioning', 'event') != 'latest' %}
+{%- set keyed_first = raw_entity(entity_name).get('versioning', 'event') != 'latest' %}
+{%- set first_row = 'min(file_ranks.file_rank * 1099511627776 + parsed.rowid) % 1099511627776' %}
+{%- if keyed_first %}
 
 scope_rows as (
     -- a scope key with one physical row (nearly every key of an event
@@ -91,7 +93,7 @@ scope_rows as (
     select
         parsed.scope_key,
         count(*) as scope_rows,
-        min(file_ranks.file_rank * 1099511627776 + parsed.rowid) % 1099511627776 as first_row
+        {{ first_row }} as first_row
     from {{ parsed }} as parsed
     inner join file_ranks
         on parsed.source_file = file_ranks.source_file
@@ -99,8 +101,10 @@ scope_rows as (
     group by
         parsed.scope_key
 ),
+{%- endif %}
 
 copies as (
+    {%- if keyed_first %}
     select
         first_row as kept_row,
         0 as duplicate_copies,
@@ -108,41 +112,29 @@ copies as (
     from scope_rows
     where scope_rows = 1
     union all
+    {%- endif %}
     -- rule 1: one physical row per distinct raw record, the first of the
-    -- smallest file (copies share every column: which one does not matter)
+    -- smallest file (copies share every column: which one does not matter);
+    -- 'latest' versioning, where most ids come with several versions: every
+    -- row in scope
     select
-        min(file_ranks.file_rank * 1099511627776 + parsed.rowid) % 1099511627776 as kept_row,
+        {{ first_row }} as kept_row,
         count(*) - 1 as duplicate_copies,
         true as is_scope_shared
     from {{ parsed }} as parsed
     inner join file_ranks
         on parsed.source_file = file_ranks.source_file
+    {%- if keyed_first %}
     where parsed.scope_key in (
         select shared.scope_key from scope_rows as shared
         where shared.scope_rows > 1
     )
-    group by
-        parsed.raw_record_hash
-),
-{%- else %}
-
-copies as (
-    -- rule 1: one physical row per distinct raw record, the first of the
-    -- smallest file (copies share every column: which one does not matter).
-    -- 'latest' versioning: most ids come with several versions, so every
-    -- row is grouped by record hash
-    select
-        min(file_ranks.file_rank * 1099511627776 + parsed.rowid) % 1099511627776 as kept_row,
-        count(*) - 1 as duplicate_copies,
-        true as is_scope_shared
-    from {{ parsed }} as parsed
-    inner join file_ranks
-        on parsed.source_file = file_ranks.source_file
+    {%- else %}
     {{- staging_in_scope() }}
+    {%- endif %}
     group by
         parsed.raw_record_hash
 ),
-{%- endif %}
 
 deduplicated as (
     select
