@@ -63,8 +63,8 @@
 {#- The UTC offset of time zone `tz` in seconds when it is the same at every
     sixth hour from two days before var valid_from_date to three days after
     var valid_to_date, as DuckDB's own zone data (ICU) gives it; none when
-    it changes there (DST, a rule change), when `tz` is not a zone name, or
-    while dbt parses. An offset that changes stays changed for weeks at
+    it changes there (DST, a rule change), when `tz` is not a zone name,
+    when the plausible dates span more than a century, or while dbt parses. An offset that changes stays changed for weeks at
     least (the shortest summer times of the tz database), so samples six
     hours apart see every change; 16 k samples keep the query at a few
     milliseconds, run once per conversion a model compiles. -#}
@@ -77,7 +77,10 @@
 {%- endmacro %}
 
 {% macro duckdb__fixed_utc_offset_s(tz) -%}
-    {%- if not execute or not modules.re.fullmatch('[A-Za-z0-9_+/-]+', tz) -%}
+    {%- set years = (var('valid_to_date') | string)[:4] | int - (var('valid_from_date') | string)[:4] | int -%}
+    {%- if not execute or not modules.re.fullmatch('[A-Za-z0-9_+/-]+', tz) or years > 100 -%}
+        {#- past a century of plausible dates (a setting far wider than the
+            default 11 years) the samples would slow every compile: ICU -#}
         {{ return(none) }}
     {%- endif -%}
     {%- set found = run_query(
