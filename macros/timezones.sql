@@ -64,10 +64,11 @@
     sixth hour from two days before var valid_from_date to three days after
     var valid_to_date, as DuckDB's own zone data (ICU) gives it; none when
     it changes there (DST, a rule change), when `tz` is not a zone name,
-    when the plausible dates span more than a century, or while dbt parses. An offset that changes stays changed for weeks at
-    least (the shortest summer times of the tz database), so samples six
-    hours apart see every change; 16 k samples keep the query at a few
-    milliseconds, run once per conversion a model compiles. -#}
+    when the plausible dates span more than a century, or while dbt parses.
+    An offset that changes stays changed for weeks at least (the shortest
+    summer times of the tz database), so samples six hours apart see every
+    change; 16 k samples keep the query at a few milliseconds, run once per
+    conversion a model compiles. -#}
 {% macro fixed_utc_offset_s(tz) -%}
     {{ return(adapter.dispatch('fixed_utc_offset_s', 'contact_center')(tz)) }}
 {%- endmacro %}
