@@ -14,7 +14,9 @@ import pytest
 from ccw.bench.build import (
     _worker,
     compute_ratios,
+    dbt_floor,
     dbt_node_timings,
+    dbt_sql_seconds,
     file_system,
     median_run,
     record_repeats,
@@ -180,6 +182,67 @@ def test_report_ratios_and_dbt_profile(tmp_path: Path) -> None:
     assert "| full build, models only (the same, data and unit tests excluded) | 14.0 s | 20.0 s | 2.79 GiB |" in report
     assert "models only / hand-written 2.00x, full / hand-written 3.00x" in report
     assert file_system(tmp_path) not in (None, "")  # this machine's own, whatever it is
+
+
+def _sql_event(invocation: str, uid: str | None, elapsed: float, msg: str = "") -> str:
+    data = {"elapsed": elapsed, "status": "OK"}
+    if uid:
+        data["node_info"] = {"unique_id": uid}
+    return json.dumps({"data": data, "info": {"name": "SQLQueryStatus", "invocation_id": invocation,
+                                              "msg": msg or f"SQL status: OK in {elapsed} seconds"}})
+
+
+def test_load_node_time_splits_into_sql_and_dbts_own_work(tmp_path: Path) -> None:
+    """dbt's debug log gives each node's time inside SQL; the rest of its execution time is
+    dbt's own work. That own work over the load's threads, against the full build's work, is
+    the floor under the day's share that the report states."""
+    target, logs = tmp_path / "target", tmp_path / "logs"
+    target.mkdir()
+    logs.mkdir()
+    model, test = "model.contact_center.base_messaging__messages", "test.contact_center.primary_key_x"
+    (target / "run_results.json").write_text(json.dumps({
+        "metadata": {"invocation_id": "load-1"}, "elapsed_time": 5.0, "results": [
+            {"unique_id": "operation.contact_center.on-run-start-1", "execution_time": 0.5, "thread_id": "main"},
+            {"unique_id": model, "execution_time": 4.0, "thread_id": "Thread-1 (worker)"},
+            {"unique_id": test, "execution_time": 2.0, "thread_id": "Thread-2 (worker)"},
+        ]}))
+    # the log rotated once during the load; it also holds an earlier invocation and
+    # adapter queries of no node (the connection's own)
+    (logs / "dbt.log.1").write_text("\n".join([
+        _sql_event("full-0", model, 100.0, msg="a query that names load-1 in its text"),
+        _sql_event("load-1", model, 1.25),
+        "not json at all SQLQueryStatus load-1",
+    ]) + "\n")
+    (logs / "dbt.log").write_text("\n".join([
+        _sql_event("load-1", model, 1.5),
+        _sql_event("load-1", test, 0.5),
+        _sql_event("load-1", None, 9.0),
+        json.dumps({"data": {"elapsed": 7.0, "node_info": {"unique_id": test}},
+                    "info": {"name": "SQLQuery", "invocation_id": "load-1"}}),
+    ]) + "\n")
+    assert dbt_sql_seconds(logs, "load-1") == {model: 2.75, test: 0.5}
+    prof = dbt_node_timings(target, logs)
+    assert prof["threads"] == 2, "the hooks' main thread is not one of dbt's worker threads"
+    assert prof["sql_by_type"] == {"model": 2.75, "test": 0.5}
+    # node time 6.5 s, of it 3.25 s in SQL: 3.25 s of dbt's own work, 1.625 s over 2 threads;
+    # the full build's work is 20 - 4 = 16 s
+    fig = {"cores": 2, "memory": 2**30, "fmt": "csv", "finished_at": "2026-01-01 00:00", "raw": {"files": 1, "bytes": 1},
+           "row_counts": {}, "full_s": 20.0, "dbt_fixed_s": 4.0, "incremental_s": 8.0,
+           "dbt_profile": {"nodes": [], "by_type": {"model": [1, 30.0]}, "sql_by_type": {"model": 26.0}},
+           "incremental_profile": prof}
+    assert dbt_floor(fig) == pytest.approx(3.25 / 2 / 16)
+    report = render_report(fig)
+    assert "full build 26.0 s inside SQL and 4.0 s of dbt's own work" in report
+    assert "one day's load 3.2 s inside SQL and 3.2 s of dbt's own work over 3 nodes" in report
+    assert "spread evenly over the load's 2 threads, is 1.6 s of wall time: 10.2 % of the full build's work" in report
+    record = summary_record(fig)
+    assert (record["incremental_sql_s"], record["incremental_dbt_own_s"], record["full_dbt_own_s"]) == (3.25, 3.25, 4.0)
+    assert record["incremental_dbt_floor_share"] == pytest.approx(0.1016, abs=1e-4)
+
+    # without the log (rotated away) there is no split and no such line
+    assert "sql_by_type" not in dbt_node_timings(target, tmp_path / "no_logs")
+    fig["incremental_profile"] = dbt_node_timings(target)
+    assert dbt_floor(fig) is None and "Inside SQL" not in render_report(fig)
 
 
 def test_repeated_phases_count_by_their_medians() -> None:

@@ -29,7 +29,11 @@ worker for the script, of dbt's process for the builds), cross-checked by
 sampling the tree's RSS with psutil. The figures, the three ratios against
 the targets (below), the ten slowest dbt nodes (`run_results.json`) and the
 script's slowest statements are printed and appended to the results file
-together with the date and the machine's cores and memory.
+together with the date and the machine's cores and memory. dbt's debug log
+splits the node time of the full build and of the load into time inside SQL
+and dbt's own per-node work (`dbt_sql_seconds`); the load's own work over its
+threads, against the full build's work, is reported as the floor under the
+day's share that no faster SQL can go below with the same nodes.
 """
 
 from __future__ import annotations
@@ -373,14 +377,17 @@ def raw_summary(raw_dir: Path) -> dict[str, Any]:
 # -- dbt's own profile ------------------------------------------------------------------------------
 
 
-def dbt_node_timings(target_path: Path) -> dict[str, Any]:
-    """Per-node execution times from run_results.json, summed by resource type."""
+def dbt_node_timings(target_path: Path, log_path: Path | None = None) -> dict[str, Any]:
+    """Per-node execution times from run_results.json, summed by resource type. With the
+    invocation's log folder (`log_path`), also the seconds each resource type spent inside SQL
+    (`sql_by_type`, dbt_sql_seconds) and the number of dbt threads that ran nodes."""
     path = Path(target_path) / "run_results.json"
     if not path.exists():
         return {"nodes": [], "by_type": {}, "elapsed": None}
     data = json.loads(path.read_text())
     nodes = []
     by_type: dict[str, list[float]] = {}
+    threads = set()
     for r in data.get("results", []):
         uid = r.get("unique_id", "")
         kind = uid.split(".", 1)[0]
@@ -389,8 +396,59 @@ def dbt_node_timings(target_path: Path) -> dict[str, Any]:
         agg = by_type.setdefault(kind, [0, 0.0])
         agg[0] += 1
         agg[1] += t
+        if r.get("thread_id") and r["thread_id"] != "main":  # hooks run on dbt's main thread
+            threads.add(r["thread_id"])
     nodes.sort(key=lambda x: -x[2])
-    return {"nodes": nodes, "by_type": by_type, "elapsed": data.get("elapsed_time")}
+    profile: dict[str, Any] = {"nodes": nodes, "by_type": by_type, "elapsed": data.get("elapsed_time"),
+                               "threads": len(threads) or None}
+    invocation = (data.get("metadata") or {}).get("invocation_id")
+    if log_path is not None and invocation:
+        sql = dbt_sql_seconds(Path(log_path), invocation)
+        if sql:
+            kinds = {uid: kind for uid, kind, _t in nodes}
+            sql_by_type: dict[str, float] = {}
+            for uid, seconds in sql.items():
+                if uid in kinds:
+                    sql_by_type[kinds[uid]] = sql_by_type.get(kinds[uid], 0.0) + seconds
+            profile["sql_by_type"] = {k: round(v, 3) for k, v in sql_by_type.items()}
+    return profile
+
+
+def dbt_sql_seconds(log_path: Path, invocation_id: str) -> dict[str, float]:
+    """Seconds each node of one dbt invocation spent inside SQL: the `elapsed` of every
+    query its adapter ran (event SQLQueryStatus of dbt's JSON file log, `dbt.log` and the
+    files it rotated to), summed by the node's unique_id. What is left of a node's execution
+    time is dbt's own work for it: compiling, materialisation bookkeeping, Python between the
+    queries. Empty when the log does not hold the invocation (rotated away, or not JSON)."""
+    out: dict[str, float] = {}
+    files = sorted(Path(log_path).glob("dbt.log*"), key=lambda f: f.stat().st_mtime)
+    for file in files:
+        with file.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if invocation_id not in line or '"SQLQueryStatus"' not in line:
+                    continue
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                info, data = event.get("info") or {}, event.get("data") or {}
+                if info.get("name") != "SQLQueryStatus" or info.get("invocation_id") != invocation_id:
+                    continue
+                uid = (data.get("node_info") or {}).get("unique_id")
+                if uid:
+                    out[uid] = out.get(uid, 0.0) + float(data.get("elapsed") or 0.0)
+    return out
+
+
+def dbt_own_work(profile: dict[str, Any]) -> tuple[float, float] | None:
+    """(seconds inside SQL, seconds of dbt's own per-node work) over every node of a profile
+    with `sql_by_type`; None without it."""
+    sql_by_type = profile.get("sql_by_type")
+    if not sql_by_type:
+        return None
+    node_s = sum(v[1] for v in (profile.get("by_type") or {}).values())
+    sql_s = sum(sql_by_type.values())
+    return sql_s, max(node_s - sql_s, 0.0)
 
 
 LAYERS = ("staging: parsed (base_*_parsed)", "staging: resolved (base_*)", "staging: stg_*", "intermediate (int_*)",
@@ -446,6 +504,14 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
     if fig.get("incremental_profile"):
         record["incremental_layers_s"] = layer_seconds(fig["incremental_profile"])
         record["incremental_dbt_elapsed_s"] = fig["incremental_profile"].get("elapsed")
+        split = dbt_own_work(fig["incremental_profile"])
+        if split:
+            record["incremental_sql_s"], record["incremental_dbt_own_s"] = round(split[0], 2), round(split[1], 2)
+            floor = dbt_floor(fig)
+            record["incremental_dbt_floor_share"] = None if floor is None else round(floor, 4)
+    split = dbt_own_work(fig.get("dbt_profile") or {})
+    if split:
+        record["full_sql_s"], record["full_dbt_own_s"] = round(split[0], 2), round(split[1], 2)
     return record
 
 
@@ -606,10 +672,45 @@ def render_report(fig: dict[str, Any]) -> str:
             "Incremental run: slowest nodes " + ", ".join(f"{uid.split('.', 2)[-1]} {t:.1f} s" for uid, _k, t in inc_prof["nodes"][:5]) + ".",
             "",
         ]
+        floor_line = dbt_floor_line(fig)
+        if floor_line:
+            lines += [floor_line, ""]
     if fig.get("handwritten_statements"):
         top = sorted(fig["handwritten_statements"], key=lambda x: -x[1])[:10]
         lines += ["Hand-written script's slowest statements: " + ", ".join(f"{n} {t:.1f} s" for n, t in top) + ".", ""]
     return "\n".join(lines) + "\n"
+
+
+def dbt_floor(fig: dict[str, Any]) -> float | None:
+    """The share of the full build's work that dbt's own per-node work in the day's load takes
+    by itself, spread evenly over the load's threads: a floor under issue 17's share for this
+    project's nodes, whatever their SQL costs (the share's denominator: full build minus dbt's
+    fixed cost). None without the split of the load's node time."""
+    split = dbt_own_work(fig.get("incremental_profile") or {})
+    full, fixed = fig.get("full_s"), fig.get("dbt_fixed_s") or 0.0
+    threads = (fig.get("incremental_profile") or {}).get("threads")
+    if not split or not full or not threads or full <= fixed:
+        return None
+    return split[1] / threads / (full - fixed)
+
+
+def dbt_floor_line(fig: dict[str, Any]) -> str | None:
+    """The report's line on SQL against dbt's own per-node work (dbt_sql_seconds), full and load."""
+    inc_prof, full_prof = fig.get("incremental_profile") or {}, fig.get("dbt_profile") or {}
+    inc_split, full_split, floor = dbt_own_work(inc_prof), dbt_own_work(full_prof), dbt_floor(fig)
+    if not inc_split or floor is None:
+        return None
+    inc_nodes = sum(v[0] for v in (inc_prof.get("by_type") or {}).values())
+    own = inc_split[1]
+    full_part = (f"full build {full_split[0]:.1f} s inside SQL and {full_split[1]:.1f} s of dbt's own work; "
+                 if full_split else "")
+    return (f"Inside SQL and outside it (dbt's debug log: the time of every query a node ran; the rest of its "
+            f"execution time is dbt's own work for it: compiling, materialisation bookkeeping, Python between "
+            f"the queries): {full_part}one day's load {inc_split[0]:.1f} s inside SQL and {own:.1f} s of dbt's own "
+            f"work over {inc_nodes} nodes. That own work alone, spread evenly over the load's "
+            f"{inc_prof['threads']} threads, is {own / inc_prof['threads']:.1f} s of wall time: "
+            f"{100 * floor:.1f} % of the full build's work, a floor under the day's share with these nodes "
+            f"however fast their SQL (target 5 %).")
 
 
 def write_results(path: Path, report: str) -> None:
@@ -746,7 +847,7 @@ def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: 
                               stream=verbose)
             runs.append(_record_phase(fig, "incremental", "incremental" if i == 1 else f"incremental #{i}", res))
             runs[-1]["copy_s"] = res.get("copy_s")
-            profiles.append(dbt_node_timings(work / "target_inc"))
+            profiles.append(dbt_node_timings(work / "target_inc", work / "logs_inc"))
             shutil.copy2(work / "target_inc" / "run_results.json",
                          work / "target_inc" / f"run_results.incremental{'' if i == 1 else f'.{i}'}.json")
             changed.append(load_window_rows(wh))
@@ -808,7 +909,7 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
         res = _run_worker("full dbt build", ["dbt", str(raw), str(work / "full.duckdb"), "1", str(work / "target_full"),
                                              str(work / "logs_full")], stream=verbose)
         _record_phase(fig, "full", "full build", res)
-        fig["dbt_profile"] = dbt_node_timings(work / "target_full")
+        fig["dbt_profile"] = dbt_node_timings(work / "target_full", work / "logs_full")
         _say(f"bench build: full build {fig['full_s']:.1f}s, peak RSS {_gib(fig['full_peak_rss'])}")
         if not keep:
             (work / "full.duckdb").unlink(missing_ok=True)
