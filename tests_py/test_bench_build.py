@@ -239,7 +239,13 @@ def test_load_node_time_splits_into_sql_and_dbts_own_work(tmp_path: Path) -> Non
     assert (record["incremental_sql_s"], record["incremental_dbt_own_s"], record["full_dbt_own_s"]) == (3.25, 3.25, 4.0)
     assert record["incremental_dbt_floor_share"] == pytest.approx(0.1016, abs=1e-4)
 
-    # without the log (rotated away) there is no split and no such line
+    # a log that lost the start of the invocation (rotated away: a node with no query) gives
+    # no split rather than too little SQL
+    (logs / "dbt.log.1").unlink()
+    (logs / "dbt.log").write_text(_sql_event("load-1", test, 0.5) + "\n")
+    assert dbt_sql_seconds(logs, "load-1") == {test: 0.5} and "sql_by_type" not in dbt_node_timings(target, logs)
+
+    # without the log there is no split and no such line
     assert "sql_by_type" not in dbt_node_timings(target, tmp_path / "no_logs")
     fig["incremental_profile"] = dbt_node_timings(target)
     assert dbt_floor(fig) is None and "Inside SQL" not in render_report(fig)
