@@ -18,6 +18,8 @@ from ccw.bench.build import (
     dbt_node_timings,
     dbt_sql_seconds,
     file_system,
+    gil_floor,
+    gil_seconds,
     median_run,
     record_repeats,
     render_handwritten_sql,
@@ -193,7 +195,7 @@ def _sql_event(invocation: str, uid: str | None, elapsed: float, msg: str = "") 
 
 
 def test_load_node_time_splits_into_sql_and_dbts_own_work(tmp_path: Path) -> None:
-    """dbt's debug log gives each node's time inside SQL; the rest of its execution time is
+    """dbt's query events give each node's time inside SQL; the rest of its execution time is
     dbt's own work. That own work over the load's threads, against the full build's work, is
     the floor under the day's share that the report states."""
     target, logs = tmp_path / "target", tmp_path / "logs"
@@ -206,14 +208,12 @@ def test_load_node_time_splits_into_sql_and_dbts_own_work(tmp_path: Path) -> Non
             {"unique_id": model, "execution_time": 4.0, "thread_id": "Thread-1 (worker)"},
             {"unique_id": test, "execution_time": 2.0, "thread_id": "Thread-2 (worker)"},
         ]}))
-    # the log rotated once during the load; it also holds an earlier invocation and
-    # adapter queries of no node (the connection's own)
-    (logs / "dbt.log.1").write_text("\n".join([
+    # the timings file also holds an earlier invocation and adapter queries of no node (the
+    # connection's own)
+    (logs / "sql-timings.jsonl").write_text("\n".join([
         _sql_event("full-0", model, 100.0, msg="a query that names load-1 in its text"),
         _sql_event("load-1", model, 1.25),
         "not json at all SQLQueryStatus load-1",
-    ]) + "\n")
-    (logs / "dbt.log").write_text("\n".join([
         _sql_event("load-1", model, 1.5),
         _sql_event("load-1", test, 0.5),
         _sql_event("load-1", None, 9.0),
@@ -239,10 +239,9 @@ def test_load_node_time_splits_into_sql_and_dbts_own_work(tmp_path: Path) -> Non
     assert (record["incremental_sql_s"], record["incremental_dbt_own_s"], record["full_dbt_own_s"]) == (3.25, 3.25, 4.0)
     assert record["incremental_dbt_floor_share"] == pytest.approx(0.1016, abs=1e-4)
 
-    # a log that lost the start of the invocation (rotated away: a node with no query) gives
-    # no split rather than too little SQL
-    (logs / "dbt.log.1").unlink()
-    (logs / "dbt.log").write_text(_sql_event("load-1", test, 0.5) + "\n")
+    # a file that lacks part of the invocation (a node with no query) gives no split rather
+    # than too little SQL
+    (logs / "sql-timings.jsonl").write_text(_sql_event("load-1", test, 0.5) + "\n")
     assert dbt_sql_seconds(logs, "load-1") == {test: 0.5} and "sql_by_type" not in dbt_node_timings(target, logs)
 
     # without the log there is no split and no such line
@@ -276,6 +275,56 @@ def test_repeated_phases_count_by_their_medians() -> None:
     # one run of each (the default) shows no such line and records no runs
     single = {k: v for k, v in fig.items() if not k.endswith("_runs")}
     assert "Repeated phases" not in render_report(single) and "models_runs_s" not in summary_record(single)
+
+
+def _gil_stack(*frames: str, count: int) -> str:
+    parent = 'process 10:"python -m ccw.bench.build dbt raw wh 0 t l out"'
+    dbt = 'process 11:"/v/bin/python /v/bin/dbt build --exclude-resource-type unit_test --project-dir /p"'
+    return ";".join([parent, dbt, *frames]) + f" {count}"
+
+
+def test_the_loads_python_under_the_gil_is_read_from_py_spy(tmp_path: Path) -> None:
+    """py-spy --gil samples the thread holding each process's GIL. The dbt process's samples on
+    its pool's worker threads are the nodes' Python, split by what it does (the first matching
+    frame: logging inside compiling is logging); its other threads are start-up and hooks;
+    other processes (the benchmark's own worker) are not dbt's. At 100 samples a second."""
+    worker = ["Thread._bootstrap (threading.py:1002)", "worker (multiprocessing/pool.py:125)",
+              "GraphRunnableTask.call_runner (dbt/task/runnable.py:355)"]
+    compile_ = "Compiler.compile_node (dbt/compilation.py:790)"
+    raw = "\n".join([
+        _gil_stack(*worker, compile_, "Compiler._compile_code (dbt/compilation.py:667)", count=300),
+        _gil_stack(*worker, compile_, "fire_event (dbt_common/events/functions.py:150)", count=50),
+        _gil_stack(*worker, "BaseRunner.run (dbt/task/base.py:1)", "root.<locals>.macro (<template>:5)", count=200),
+        _gil_stack(*worker, "BaseRunner.safe_run (dbt/task/base.py:388)", count=25),
+        _gil_stack(*worker[:2], "Queue.get (queue.py:171)", count=5),  # a worker between nodes
+        _gil_stack("<module> (dbt:8)", "ManifestLoader.load (dbt/parser/manifest.py:560)", count=400),
+        'process 10:"python -m ccw.bench.build dbt raw wh 0 t l out";<module> (build.py:1) 900',
+        'process 12:"/v/bin/python -m some_other build"; worker (multiprocessing/pool.py:125) 70',
+        "a line that is not a stack",
+    ])
+    gil = gil_seconds(raw)
+    assert gil is not None
+    assert gil["nodes_s"] == pytest.approx(5.8) and gil["outside_s"] == pytest.approx(4.0)
+    assert gil["by_work"] == pytest.approx({"event logging": 0.5, "compiling": 3.0,
+                                           "materialisation and test macros": 2.0, "the runner": 0.25,
+                                           "other": 0.05})
+    assert gil_seconds('process 10:"python x";<module> (x:1) 5') is None, "no dbt sample: no figures"
+
+    # the worker part against the full build's work (minus dbt's fixed cost): the floor no
+    # thread count lowers, in the report and the record
+    fig = {"cores": 2, "memory": 2**30, "fmt": "csv", "finished_at": "2026-01-01 00:00", "raw": {"files": 1, "bytes": 1},
+           "row_counts": {}, "full_s": 33.0, "dbt_fixed_s": 4.0, "incremental_s": 8.0,
+           "incremental_profile": {"nodes": [["model.x.a", "model", 1.0]], "by_type": {"model": [1, 1.0]}},
+           "incremental_gil": gil}
+    assert gil_floor(fig) == pytest.approx(5.8 / 29.0)
+    report = render_report(fig)
+    assert "5.8 s on dbt's worker threads (event logging 0.5 s, compiling 3.0 s" in report
+    assert "and 4.0 s outside its nodes" in report and ": 20.0 % of the full build's work (target 5 %)" in report
+    record = summary_record(fig)
+    assert (record["incremental_gil_nodes_s"], record["incremental_gil_floor_share"]) == (5.8, 0.2)
+    fig.update(incremental_gil=None, incremental_gil_error="py-spy not found")
+    assert "under the GIL (--gil-profile): not measured (py-spy not found)." in render_report(fig)
+    assert "incremental_gil_nodes_s" not in summary_record(fig)
 
 
 def test_repeated_loads_each_start_from_the_n_minus_1_warehouse(tmp_path: Path, monkeypatch) -> None:
@@ -319,6 +368,40 @@ def test_repeated_loads_each_start_from_the_n_minus_1_warehouse(tmp_path: Path, 
                raw={"files": 1, "bytes": 1}, full_s=50.0)
     assert ("One day's load, each run from the same N-1 warehouse: 30.0 / 20.0 / 40.0 s "
             "(of which the side-file copy 1.0 / 2.0 / 3.0 s)") in render_report(fig)
+
+    # --gil-profile: one more load from the N-1 warehouse, under py-spy, not among the runs
+    wh.write_bytes(b"N-1 state")
+    seen.clear()
+    seconds, rows = iter([30.0, 99.0]), iter([100])
+    wraps: list = []
+
+    def profiled_worker(label: str, args: list[str], wrap: list[str] | None = None, **kw: object) -> dict:
+        wraps.append(wrap)
+        if wrap:
+            (tmp_path / "gil_profile.txt").write_text(_gil_stack("<module> (dbt:8)", count=120))
+        return fake_worker(label, args, **kw)
+
+    monkeypatch.setattr(bench, "_run_worker", profiled_worker)
+    monkeypatch.setattr(bench, "py_spy", lambda: "/bin/py-spy")
+    fig = {"load": {}}
+    runs, _p, _c = run_loads(fig, wh, tmp_path / "raw", tmp_path, 1, False, gil_profile=True)
+    assert seen == [b"N-1 state"] * 2 and [r["s"] for r in runs] == [30.0]
+    assert wraps[0] is None and wraps[1][:4] == ["/bin/py-spy", "record", "--gil", "--subprocesses"]
+    assert fig["incremental_gil"]["outside_s"] == 1.2 and fig["incremental_gil_error"] is None
+    assert not (tmp_path / "incremental_n-1.duckdb").exists()
+
+    # a profiler that cannot run costs only its own line
+    def failing_profiler(label: str, args: list[str], wrap: list[str] | None = None, **kw: object) -> dict:
+        if wrap:
+            raise CcwError("incremental build under py-spy failed: Permission denied (os error 1)")
+        return fake_worker(label, args, **kw)
+
+    monkeypatch.setattr(bench, "_run_worker", failing_profiler)
+    seconds, rows = iter([30.0]), iter([100])
+    fig = {"load": {}}
+    runs, _p, _c = run_loads(fig, wh, tmp_path / "raw", tmp_path, 1, False, gil_profile=True)
+    assert len(runs) == 1 and fig["incremental_gil"] is None and "Permission denied" in fig["incremental_gil_error"]
+    monkeypatch.setattr(bench, "_run_worker", fake_worker)
 
     # a run that changed other rows did not start from the N-1 warehouse
     wh.write_bytes(b"N-1 state")

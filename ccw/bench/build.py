@@ -29,11 +29,15 @@ worker for the script, of dbt's process for the builds), cross-checked by
 sampling the tree's RSS with psutil. The figures, the three ratios against
 the targets (below), the ten slowest dbt nodes (`run_results.json`) and the
 script's slowest statements are printed and appended to the results file
-together with the date and the machine's cores and memory. dbt's debug log
-splits the node time of the full build and of the load into time inside SQL
-and dbt's own per-node work (`dbt_sql_seconds`); the load's own work over its
-threads, against the full build's work, is reported as the floor under the
-day's share that no faster SQL can go below with the same nodes.
+together with the date and the machine's cores and memory. The time of each
+query dbt ran (dbt_child's SQL timings) splits the node time of the full build
+and of the load into time inside SQL and dbt's own per-node work
+(`dbt_sql_seconds`); the load's own work over its threads, against the full
+build's work, is reported as a floor under the day's share that no faster SQL
+can go below with the same nodes. `--gil-profile` runs one more load under
+py-spy and reports the seconds dbt's Python held the GIL in its nodes
+(`gil_seconds`): Python runs one thread at a time, so that floor holds
+whatever the thread count.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ import click
 
 from ccw.errors import CcwError
 from ccw.paths import ENTITY_DIRS, PROJECT_ROOT, file_day, raw_files, resolve
+from ccw.warehouse.dbt_child import SQL_TIMINGS_NAME
 
 HANDWRITTEN_SQL = PROJECT_ROOT / "benchmarks" / "handwritten_kpis.sql"
 DEFAULT_RESULTS = "benchmarks/results.md"
@@ -170,11 +175,13 @@ def _load() -> float:
         return 0.0
 
 
-def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: bool = False) -> dict[str, Any]:
-    """Run `python -m ccw.bench.build <args>` (a phase), sample its tree's RSS, return its JSON result."""
+def _run_worker(label: str, args: list[str], heartbeat_s: float = 30.0, stream: bool = False,
+                wrap: list[str] | None = None) -> dict[str, Any]:
+    """Run `python -m ccw.bench.build <args>` (a phase), sample its tree's RSS, return its JSON result.
+    wrap: a command the phase runs under (a profiler)."""
     out = Path(tempfile.mkstemp(prefix="ccw-bench-", suffix=".json")[1])
     load0 = _load()
-    cmd = [sys.executable, "-m", "ccw.bench.build", *args, str(out)]
+    cmd = [*(wrap or []), sys.executable, "-m", "ccw.bench.build", *args, str(out)]
     env = dict(os.environ, DO_NOT_TRACK="1")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -269,6 +276,7 @@ def _worker(argv: list[str]) -> None:
             from ccw.warehouse.build import publish_build
 
             _, raw, warehouse, full, target, log, _out = argv
+            os.environ["CCW_DBT_SQL_TIMINGS"] = str(Path(log) / SQL_TIMINGS_NAME)  # dbt_sql_seconds
             t0 = time.perf_counter()
             timings: dict[str, float] = {}
             models_only = full == "models"
@@ -418,27 +426,29 @@ def dbt_node_timings(target_path: Path, log_path: Path | None = None) -> dict[st
 
 def dbt_sql_seconds(log_path: Path, invocation_id: str) -> dict[str, float]:
     """Seconds each node of one dbt invocation spent inside SQL: the `elapsed` of every
-    query its adapter ran (event SQLQueryStatus of dbt's JSON file log, `dbt.log` and the
-    files it rotated to), summed by the node's unique_id. What is left of a node's execution
-    time is dbt's own work for it: compiling, materialisation bookkeeping, Python between the
-    queries. Empty when the log does not hold the invocation (rotated away, or not JSON)."""
+    query its adapter ran (dbt's SQLQueryStatus events, which ccw.warehouse.dbt_child appends
+    to `<log path>/sql-timings.jsonl` when the benchmark sets CCW_DBT_SQL_TIMINGS), summed by
+    the node's unique_id. What is left of a node's execution time is dbt's own work for it:
+    compiling, materialisation bookkeeping, Python between the queries. Empty when the file
+    does not hold the invocation."""
     out: dict[str, float] = {}
-    files = sorted(Path(log_path).glob("dbt.log*"), key=lambda f: f.stat().st_mtime)
-    for file in files:
-        with file.open(encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if invocation_id not in line or '"SQLQueryStatus"' not in line:
-                    continue
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue
-                info, data = event.get("info") or {}, event.get("data") or {}
-                if info.get("name") != "SQLQueryStatus" or info.get("invocation_id") != invocation_id:
-                    continue
-                uid = (data.get("node_info") or {}).get("unique_id")
-                if uid:
-                    out[uid] = out.get(uid, 0.0) + float(data.get("elapsed") or 0.0)
+    file = Path(log_path) / SQL_TIMINGS_NAME
+    if not file.is_file():
+        return out
+    with file.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if invocation_id not in line or '"SQLQueryStatus"' not in line:
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            info, data = event.get("info") or {}, event.get("data") or {}
+            if info.get("name") != "SQLQueryStatus" or info.get("invocation_id") != invocation_id:
+                continue
+            uid = (data.get("node_info") or {}).get("unique_id")
+            if uid:
+                out[uid] = out.get(uid, 0.0) + float(data.get("elapsed") or 0.0)
     return out
 
 
@@ -451,6 +461,72 @@ def dbt_own_work(profile: dict[str, Any]) -> tuple[float, float] | None:
     node_s = sum(v[1] for v in (profile.get("by_type") or {}).values())
     sql_s = sum(sql_by_type.values())
     return sql_s, max(node_s - sql_s, 0.0)
+
+
+# What dbt's Python does while it holds the GIL in a node (py-spy --gil), by the first of
+# these frames a sample's stack holds: event logging inside compiling counts as logging.
+GIL_WORK = (("event logging", "fire_event ("), ("compiling", "Compiler.compile_node ("),
+            ("materialisation and test macros", "root.<locals>.macro ("), ("the runner", "GraphRunnableTask.call_runner ("))
+GIL_RATE = 100  # py-spy samples a second
+
+
+def gil_seconds(raw: str, rate: int = GIL_RATE) -> dict[str, Any] | None:
+    """Seconds the dbt process held Python's GIL, from a py-spy raw profile (`py-spy record
+    --gil --subprocesses --format raw`: a line per stack, `frame;frame;... count`, each process
+    a `process PID:"command line"` frame). `nodes_s`: on dbt's worker threads (its thread
+    pool's `worker` frames), split by GIL_WORK (plus "other"); `outside_s`: dbt's other threads
+    (start-up, parsing, hooks, writing artifacts). None when no sample is dbt's (`dbt build`)."""
+    counts: dict[str, int] = {}
+    nodes = outside = 0
+    for line in raw.splitlines():
+        stack, _, count = line.rstrip().rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        at = next((i for i, f in enumerate(frames) if f.startswith("process ") and " build " in f and "dbt" in f),
+                  None)
+        if at is None:
+            continue
+        frames = frames[at + 1:]
+        if any(f.startswith("process ") for f in frames):  # a process dbt started (none does today)
+            continue
+        if not any(f.startswith("worker (multiprocessing/pool.py") for f in frames):
+            outside += int(count)
+            continue
+        nodes += int(count)
+        label = next((lab for lab, frame in GIL_WORK if any(f.startswith(frame) for f in frames)), "other")
+        counts[label] = counts.get(label, 0) + int(count)
+    if not nodes and not outside:
+        return None
+    return {"nodes_s": nodes / rate, "outside_s": outside / rate,
+            "by_work": {lab: counts.get(lab, 0) / rate for lab, _f in (*GIL_WORK, ("other", ""))}}
+
+
+def gil_floor(fig: dict[str, Any]) -> float | None:
+    """The load's GIL-bound node work (gil_seconds' nodes_s) as a share of the full build's work
+    (full build minus dbt's fixed cost, the share's denominator): Python runs one thread at a
+    time, so no thread count brings a load under it."""
+    gil = fig.get("incremental_gil") or {}
+    full, fixed = fig.get("full_s"), fig.get("dbt_fixed_s") or 0.0
+    if not gil.get("nodes_s") or not full or full <= fixed:
+        return None
+    return gil["nodes_s"] / (full - fixed)
+
+
+def gil_line(fig: dict[str, Any]) -> str | None:
+    """The report's line on the load's Python under the GIL (--gil-profile)."""
+    if "incremental_gil" not in fig:
+        return None
+    gil, floor = fig["incremental_gil"], gil_floor(fig)
+    if not gil or floor is None:
+        return ("dbt's Python under the GIL (--gil-profile): not measured"
+                + (f" ({fig['incremental_gil_error']})" if fig.get("incremental_gil_error") else "") + ".")
+    parts = ", ".join(f"{lab} {s:.1f} s" for lab, s in gil["by_work"].items())
+    return (f"dbt's Python under the GIL (py-spy --gil over one more load from the N-1 warehouse, not among the "
+            f"timed runs): {gil['nodes_s']:.1f} s on dbt's worker threads ({parts}) and {gil['outside_s']:.1f} s "
+            f"outside its nodes (start-up, parsing, hooks, artifacts). Python runs one thread at a time, so the "
+            f"worker part is wall time no thread count takes off a load with these nodes: "
+            f"{100 * floor:.1f} % of the full build's work (target 5 %).")
 
 
 LAYERS = ("staging: parsed (base_*_parsed)", "staging: resolved (base_*)", "staging: stg_*", "intermediate (int_*)",
@@ -511,6 +587,10 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
             record["incremental_sql_s"], record["incremental_dbt_own_s"] = round(split[0], 2), round(split[1], 2)
             floor = dbt_floor(fig)
             record["incremental_dbt_floor_share"] = None if floor is None else round(floor, 4)
+    if fig.get("incremental_gil"):
+        gil, floor = fig["incremental_gil"], gil_floor(fig)
+        record["incremental_gil_nodes_s"], record["incremental_gil_outside_s"] = gil["nodes_s"], gil["outside_s"]
+        record["incremental_gil_floor_share"] = None if floor is None else round(floor, 4)
     split = dbt_own_work(fig.get("dbt_profile") or {})
     if split:
         record["full_sql_s"], record["full_dbt_own_s"] = round(split[0], 2), round(split[1], 2)
@@ -674,9 +754,9 @@ def render_report(fig: dict[str, Any]) -> str:
             "Incremental run: slowest nodes " + ", ".join(f"{uid.split('.', 2)[-1]} {t:.1f} s" for uid, _k, t in inc_prof["nodes"][:5]) + ".",
             "",
         ]
-        floor_line = dbt_floor_line(fig)
-        if floor_line:
-            lines += [floor_line, ""]
+        for line in (dbt_floor_line(fig), gil_line(fig)):
+            if line:
+                lines += [line, ""]
     if fig.get("handwritten_statements"):
         top = sorted(fig["handwritten_statements"], key=lambda x: -x[1])[:10]
         lines += ["Hand-written script's slowest statements: " + ", ".join(f"{n} {t:.1f} s" for n, t in top) + ".", ""]
@@ -774,13 +854,17 @@ def _versions() -> dict[str, str]:
               help="Run the hand-written script and the models-only build this many times each, alternately, and "
                    "one day's load this many times from the same N-1 warehouse, and report the medians: less "
                    "sensitive to other load than one run of each.")
+@click.option("--gil-profile", is_flag=True,
+              help="Run one more day's load under py-spy (dev group) and report the seconds dbt's Python held "
+                   "the GIL in its nodes: wall time no thread count takes off a load.")
 @click.option("--verbose", is_flag=True, help="Stream dbt's own output.")
 def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
-          reuse_raw: str | None, skip_incremental: bool, repeat: int, verbose: bool) -> None:
+          reuse_raw: str | None, skip_incremental: bool, repeat: int, gil_profile: bool, verbose: bool) -> None:
     """Benchmark the warehouse build: full build time and peak RSS, one day's
     incremental build, against the hand-written DuckDB script over the same files."""
     if fmt != "both":
-        bench_format(days, agents, seed, fmt, workdir, keep, results, reuse_raw, skip_incremental, verbose, repeat)
+        bench_format(days, agents, seed, fmt, workdir, keep, results, reuse_raw, skip_incremental, verbose, repeat,
+                     gil_profile)
         return
     if reuse_raw:
         raise CcwError("--format both simulates a CSV and a Parquet folder", "--reuse-raw",
@@ -789,7 +873,7 @@ def build(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep
     for one in ("csv", "parquet"):
         folder = str(Path(workdir) / one) if workdir else None
         figures[one] = bench_format(days, agents, seed, one, folder, keep, results, None, skip_incremental, verbose,
-                                    repeat)
+                                    repeat, gil_profile)
     table = render_formats(figures)
     click.echo(table)
     if results != "-":
@@ -824,28 +908,29 @@ def load_window_rows(warehouse: Path) -> int:
         return int(con.execute("select changed_rows from intermediate.int_load_window").fetchone()[0])
 
 
-def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: int, verbose: bool
-              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
+def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: int, verbose: bool,
+              gil_profile: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
     """One day's load onto the N-1 warehouse `wh`, `repeat` times: before each run after the
     first, `wh` is restored (untimed) from a copy taken before the first. Each run's load
     average goes into `fig`. Returns each run's figures (record_repeats, with its side-file
     copy as `copy_s`), dbt profile and changed rows; stops when two runs changed different
-    rows (a run that did not start from the N-1 warehouse)."""
+    rows (a run that did not start from the N-1 warehouse). gil_profile: one more load from
+    the N-1 warehouse under py-spy (profile_gil), not among the returned runs."""
     from ccw.warehouse.build import clone_or_copy
 
     base = work / "incremental_n-1.duckdb"
-    if repeat > 1:
+    if repeat > 1 or gil_profile:
         clone_or_copy(wh, base)
     runs: list[dict[str, Any]] = []
     profiles: list[dict[str, Any]] = []
     changed: list[int] = []
+    load_args = ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"), str(work / "logs_inc")]
     try:
         for i in range(1, repeat + 1):
             if i > 1:
                 _say(f"bench build: repeat {i}/{repeat}: incremental day, from the N-1 warehouse again ...")
                 clone_or_copy(base, wh)
-            res = _run_worker("incremental build" if i == 1 else f"incremental build, run {i}",
-                              ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"), str(work / "logs_inc")],
+            res = _run_worker("incremental build" if i == 1 else f"incremental build, run {i}", load_args,
                               stream=verbose)
             runs.append(_record_phase(fig, "incremental", "incremental" if i == 1 else f"incremental #{i}", res))
             runs[-1]["copy_s"] = res.get("copy_s")
@@ -856,15 +941,49 @@ def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: 
             if changed[-1] != changed[0]:
                 raise CcwError(f"load {i} changed {changed[-1]:,} rows, the first {changed[0]:,}: the repeated loads "
                                "did not start from the same N-1 warehouse", str(wh), "rerun the benchmark")
+        if gil_profile:
+            _say("bench build: one more load from the N-1 warehouse under py-spy --gil ...")
+            clone_or_copy(base, wh)
+            fig["incremental_gil"], fig["incremental_gil_error"] = profile_gil(load_args, work, verbose)
     finally:
         base.unlink(missing_ok=True)
     return runs, profiles, changed
 
 
+def py_spy() -> str | None:
+    """The py-spy executable (the dev group installs it beside this Python), or None."""
+    here = Path(sys.executable).parent / "py-spy"
+    return str(here) if here.is_file() else shutil.which("py-spy")
+
+
+def profile_gil(load_args: list[str], work: Path, verbose: bool) -> tuple[dict[str, Any] | None, str | None]:
+    """Run a load phase under `py-spy record --gil --subprocesses` (samples only the thread
+    holding each process's GIL) and read the dbt process's seconds from it (gil_seconds).
+    Returns (figures, None) or (None, why not): a profiler that cannot attach (no ptrace
+    permission in a container) must not cost the benchmark's other figures."""
+    exe = py_spy()
+    if not exe:
+        return None, "py-spy not found: `uv sync` installs it with the dev group"
+    raw = work / "gil_profile.txt"
+    raw.unlink(missing_ok=True)
+    wrap = [exe, "record", "--gil", "--subprocesses", "--nonblocking", "--rate", str(GIL_RATE), "--format", "raw",
+            "--output", str(raw), "--"]
+    try:
+        _run_worker("incremental build under py-spy", load_args, stream=verbose, wrap=wrap)
+    except CcwError as exc:
+        return None, exc.one_line()[:300]
+    if not raw.is_file():
+        return None, f"py-spy wrote no profile to {raw}"
+    gil = gil_seconds(raw.read_text(errors="replace"))
+    return (gil, None) if gil else (None, f"no sample of dbt's process in {raw}")
+
+
 def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | None, keep: bool, results: str,
-                 reuse_raw: str | None, skip_incremental: bool, verbose: bool, repeat: int = 1) -> dict[str, Any]:
+                 reuse_raw: str | None, skip_incremental: bool, verbose: bool, repeat: int = 1,
+                 gil_profile: bool = False) -> dict[str, Any]:
     """The benchmark on one raw folder (simulated in `fmt`, or `reuse_raw`); returns its figures.
-    repeat: runs of the hand-written script, of the models-only build and of the day's load (their medians count)."""
+    repeat: runs of the hand-written script, of the models-only build and of the day's load (their medians count).
+    gil_profile: one more load under py-spy, for dbt's Python under the GIL (gil_line)."""
     import psutil
 
     work = Path(workdir).resolve() if workdir else Path(tempfile.mkdtemp(prefix="ccw-bench-build-"))
@@ -960,7 +1079,7 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
             _say(f"bench build: N-1 days built in {fig['base_s']:.1f}s; adding {len(held)} files of {day} ...")
             for src, dst in held:
                 _link(src, dst)
-            inc_runs, profiles, changed = run_loads(fig, wh, inc_raw, work, repeat, verbose)
+            inc_runs, profiles, changed = run_loads(fig, wh, inc_raw, work, repeat, verbose, gil_profile)
             record_repeats(fig, "incremental", inc_runs)
             median = median_run(inc_runs)
             fig["incremental_copy_s"] = inc_runs[median]["copy_s"]

@@ -1,7 +1,9 @@
 """Run dbt as a subprocess with the project's profile and absolute paths.
 
-dbt writes its structured log (`--log-format json`) to our pipe; its full
-text log goes to `<log path>/dbt.log` as usual. The terminal shows progress
+dbt runs in `ccw.warehouse.dbt_child`: its events at info level and above
+come down our pipe as the JSON lines of `dbt --log-format json`, and only
+those are turned into JSON (why: that module); dbt's full text log goes to
+`<log path>/dbt.log` as usual. The terminal shows progress
 (nodes done / total, the node running, elapsed) — a live bar on a terminal,
 a plain line every few seconds otherwise, never ANSI codes off a terminal —
 plus dbt's warnings. A failure becomes one line: what failed, where (file,
@@ -173,8 +175,8 @@ def run_dbt(
     `target_path`/`log_path` let several builds run side by side (tests, benchmarks).
     """
     project = Path(project_dir or PROJECT_ROOT)
-    cmd = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir", str(PROJECT_ROOT / "profiles"),
-           "--log-format", "json"]
+    cmd = [sys.executable, "-m", "ccw.warehouse.dbt_child", *args, "--project-dir", str(project),
+           "--profiles-dir", str(PROJECT_ROOT / "profiles")]
     env = dbt_env(raw_dir, warehouse_path, extra_env)
     env["PWD"] = str(project)
     if target_path:
