@@ -786,7 +786,7 @@ def dbt_floor_line(fig: dict[str, Any]) -> str | None:
     own = inc_split[1]
     full_part = (f"full build {full_split[0]:.1f} s inside SQL and {full_split[1]:.1f} s of dbt's own work; "
                  if full_split else "")
-    return (f"Inside SQL and outside it (dbt's debug log: the time of every query a node ran; the rest of its "
+    return (f"Inside SQL and outside it (dbt's query events: the time of every query a node ran; the rest of its "
             f"execution time is dbt's own work for it: compiling, materialisation bookkeeping, Python between "
             f"the queries): {full_part}one day's load {inc_split[0]:.1f} s inside SQL and {own:.1f} s of dbt's own "
             f"work over {inc_nodes} nodes. That own work alone, spread evenly over the load's "
