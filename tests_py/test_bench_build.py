@@ -277,9 +277,10 @@ def test_repeated_phases_count_by_their_medians() -> None:
     assert "Repeated phases" not in render_report(single) and "models_runs_s" not in summary_record(single)
 
 
-def _gil_stack(*frames: str, count: int) -> str:
+def _gil_stack(*frames: str, count: int, cli: bool = False) -> str:
     parent = 'process 10:"python -m ccw.bench.build dbt raw wh 0 t l out"'
-    dbt = 'process 11:"/v/bin/python /v/bin/dbt build --exclude-resource-type unit_test --project-dir /p"'
+    dbt = ('process 11:"/v/bin/python /v/bin/dbt build --project-dir /p"' if cli else
+           'process 11:"/v/bin/python -m ccw.warehouse.dbt_child build --exclude-resource-type unit_test"')
     return ";".join([parent, dbt, *frames]) + f" {count}"
 
 
@@ -295,7 +296,8 @@ def test_the_loads_python_under_the_gil_is_read_from_py_spy(tmp_path: Path) -> N
         _gil_stack(*worker, compile_, "Compiler._compile_code (dbt/compilation.py:667)", count=300),
         _gil_stack(*worker, compile_, "fire_event (dbt_common/events/functions.py:150)", count=50),
         _gil_stack(*worker, "BaseRunner.run (dbt/task/base.py:1)", "root.<locals>.macro (<template>:5)", count=200),
-        _gil_stack(*worker, "BaseRunner.safe_run (dbt/task/base.py:388)", count=25),
+        _gil_stack(*worker, "BaseRunner.safe_run (dbt/task/base.py:388)", count=20),
+        _gil_stack(*worker, "BaseRunner.safe_run (dbt/task/base.py:388)", count=5, cli=True),  # a hand-run dbt
         _gil_stack(*worker[:2], "Queue.get (queue.py:171)", count=5),  # a worker between nodes
         _gil_stack("<module> (dbt:8)", "ManifestLoader.load (dbt/parser/manifest.py:560)", count=400),
         'process 10:"python -m ccw.bench.build dbt raw wh 0 t l out";<module> (build.py:1) 900',

@@ -475,7 +475,8 @@ def gil_seconds(raw: str, rate: int = GIL_RATE) -> dict[str, Any] | None:
     --gil --subprocesses --format raw`: a line per stack, `frame;frame;... count`, each process
     a `process PID:"command line"` frame). `nodes_s`: on dbt's worker threads (its thread
     pool's `worker` frames), split by GIL_WORK (plus "other"); `outside_s`: dbt's other threads
-    (start-up, parsing, hooks, writing artifacts). None when no sample is dbt's (`dbt build`)."""
+    (start-up, parsing, hooks, writing artifacts). dbt's process: `ccw.warehouse.dbt_child
+    build` (run_dbt) or `dbt build`. None when no sample is dbt's."""
     counts: dict[str, int] = {}
     nodes = outside = 0
     for line in raw.splitlines():
@@ -483,8 +484,8 @@ def gil_seconds(raw: str, rate: int = GIL_RATE) -> dict[str, Any] | None:
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
-        at = next((i for i, f in enumerate(frames) if f.startswith("process ") and " build " in f and "dbt" in f),
-                  None)
+        at = next((i for i, f in enumerate(frames) if f.startswith("process ") and " build " in f
+                   and ("ccw.warehouse.dbt_child " in f or "/dbt " in f)), None)
         if at is None:
             continue
         frames = frames[at + 1:]
