@@ -175,7 +175,9 @@ def run_dbt(
     `target_path`/`log_path` let several builds run side by side (tests, benchmarks).
     """
     project = Path(project_dir or PROJECT_ROOT)
-    cmd = [sys.executable, "-m", "ccw.warehouse.dbt_child", *args, "--project-dir", str(project),
+    # -P: the working folder (the project, maybe a copy holding part of ccw/) is not put
+    # on sys.path, as it is not for the `dbt` script: the installed ccw is the one run
+    cmd = [sys.executable, "-P", "-m", "ccw.warehouse.dbt_child", *args, "--project-dir", str(project),
            "--profiles-dir", str(PROJECT_ROOT / "profiles")]
     env = dbt_env(raw_dir, warehouse_path, extra_env)
     env["PWD"] = str(project)
