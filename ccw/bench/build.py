@@ -412,8 +412,9 @@ def dbt_node_timings(target_path: Path, log_path: Path | None = None) -> dict[st
     invocation = (data.get("metadata") or {}).get("invocation_id")
     if log_path is not None and invocation:
         sql = dbt_sql_seconds(Path(log_path), invocation)
-        # every model and data test runs SQL: one without any lost its events to the
-        # log's rotation (dbt keeps a few files of 10 MB), and the split would be wrong
+        # every model and data test runs SQL: one without any means the timings file lacks
+        # part of the invocation (a dbt not run by dbt_child with CCW_DBT_SQL_TIMINGS set, a
+        # file cut short), and the split would understate the SQL
         if sql and all(uid in sql for uid, kind, _t in nodes if kind in ("model", "test")):
             kinds = {uid: kind for uid, kind, _t in nodes}
             sql_by_type: dict[str, float] = {}
