@@ -2,7 +2,7 @@
 
 Starts `ccw dashboard` over WAREHOUSE and measures, in headless Chromium
 (Debian's, through Playwright), the time until a page has run (its title
-shown, its charts drawn, Streamlit's running indicator gone):
+shown, its charts drawn, Streamlit's script run to its end):
 
 - load: the page opened by its URL in a new tab (the browser loads the app's
   JavaScript and opens a session first); the first load of a page is cold
@@ -29,7 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests_py"))
 
-from test_dashboard import CHROMIUM, CHROMIUM_ARGS, PAGES  # noqa: E402  (the tests' page list and browser flags)
+from test_dashboard import (  # noqa: E402  (the tests' page list, browser flags and waits)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PAGE_RAN,
+    PAGES,
+    charts_drawn,
+)
 
 TITLES = {"": "Today / this week", "trends": "Trends", "structure": "Structure", "agents": "Agents",
           "queues": "Queues", "satisfaction": "Satisfaction"}
@@ -61,10 +67,7 @@ def main(warehouse: Path, runs: int) -> None:
                     page = browser.new_page(viewport={"width": 1400, "height": 1000})
                     start = time.perf_counter()
                     page.goto(f"{url}/{name}")
-                    page.wait_for_function(
-                        "document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
-                        f"[data-testid=\"stVegaLiteChart\"] svg').length >= {charts}"
-                        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
+                    page.wait_for_function(f"{charts_drawn(charts)} && {PAGE_RAN}", timeout=300_000)
                     times.append(time.perf_counter() - start)
                     page.close()
                 results[name or "today"] = times
@@ -73,7 +76,7 @@ def main(warehouse: Path, runs: int) -> None:
             switches: dict[str, list[float]] = {}
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
+            page.wait_for_function(PAGE_RAN, timeout=300_000)
             for _ in range(runs):
                 for name, charts in PAGES.items():
                     title = TITLES[name]
@@ -81,9 +84,7 @@ def main(warehouse: Path, runs: int) -> None:
                     page.get_by_role("link", name=title).click()
                     page.wait_for_function(
                         f"[...document.querySelectorAll('h1')].some(h => h.innerText.trim() === {title!r})"
-                        " && document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
-                        f"[data-testid=\"stVegaLiteChart\"] svg').length >= {charts}"
-                        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
+                        f" && {charts_drawn(charts)} && {PAGE_RAN}", timeout=300_000)
                     switches.setdefault(name or "today", []).append(time.perf_counter() - start)
             browser.close()
     finally:

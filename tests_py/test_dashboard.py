@@ -30,6 +30,19 @@ PAGES = {"": 1, "trends": 1, "structure": 6, "agents": 1, "queues": 6, "satisfac
 # Streamlit's client first probes <page path>/_stcore/{health,host-config} when a page is opened by its
 # own URL and falls back to the root: those two 404s are its own, not the app's
 STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
+# JavaScript, true once a page has run: Streamlit's script reached its end (the app's script
+# state; its status widget shows only after a delay, so that widget's absence alone let a test
+# read a page whose last elements were not drawn yet) and nothing runs
+PAGE_RAN = ("document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+            " === 'notRunning' && !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+def charts_drawn(charts: int) -> str:
+    """JavaScript, true once at least `charts` charts are drawn on the page."""
+    return ("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
+            f"[data-testid=\"stVegaLiteChart\"] svg').length >= {charts}")
+
+
 SCREENSHOTS = Path(os.environ.get("CCW_SCREENSHOTS", Path(__file__).resolve().parent.parent / "screenshots"))
 
 
@@ -100,12 +113,7 @@ def _open(browser, url: str, min_charts: int = 1):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] canvas, "
-        f"[data-testid=\"stVegaLiteChart\"] svg').length >= {min_charts}"
-        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=60_000,
-    )
+    page.wait_for_function(f"{charts_drawn(min_charts)} && {PAGE_RAN}", timeout=60_000)
     return page, errors
 
 
