@@ -30,11 +30,13 @@ PAGES = {"": 1, "trends": 1, "structure": 6, "agents": 1, "queues": 6, "satisfac
 # Streamlit's client first probes <page path>/_stcore/{health,host-config} when a page is opened by its
 # own URL and falls back to the root: those two 404s are its own, not the app's
 STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
-# JavaScript, true once a page has run: Streamlit's script reached its end (the app's script
-# state; its status widget shows only after a delay, so that widget's absence alone let a test
-# read a page whose last elements were not drawn yet) and nothing runs
+# JavaScript, true once a page has run and is drawn: Streamlit's script reached its end (the
+# app's script state: its status widget shows only after a delay) and no element waits for its
+# code (tables, sliders and download buttons are loaded lazily: a skeleton stands in until their
+# code arrives, well after the run on a cold browser)
 PAGE_RAN = ("document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
-            " === 'notRunning' && !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+            " === 'notRunning' && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-testid=\"stSkeleton\"]')")
 
 
 def charts_drawn(charts: int) -> str:
