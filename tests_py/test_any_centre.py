@@ -12,6 +12,7 @@ took effect; a GBK file and bad settings each stop with one readable line.
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -338,14 +339,30 @@ def small_folder(root: Path) -> Path:
     return root
 
 
-@pytest.fixture()
-def loaded(tmp_path: Path):
-    """A small folder loaded once (staging only), ready for an incremental build."""
-    raw = small_folder(tmp_path / "raw")
-    work = tmp_path / "work"
-    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+@pytest.fixture(scope="module")
+def loaded_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`small_folder` loaded once (staging only) in `<base>/live`, kept as `<base>/template`.
+
+    The warehouse records each raw file's absolute path and dbt's partial parse its
+    profile (the warehouse path): a copy elsewhere would be a moved raw folder with a
+    full parse, so `loaded` puts the template back at the same path for each test."""
+    base = tmp_path_factory.mktemp("loaded")
+    raw = small_folder(base / "live" / "raw")
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, base / "live" / "work")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    return raw, work
+    shutil.copytree(base / "live", base / "template", symlinks=True)  # copy2: modification times kept
+    return base
+
+
+@pytest.fixture()
+def loaded(loaded_once: Path):
+    """A small folder loaded once (staging only), ready for an incremental build: each
+    test gets the state of the first load afresh, at the same paths (the tests run one
+    at a time)."""
+    live = loaded_once / "live"
+    shutil.rmtree(live, ignore_errors=True)
+    shutil.copytree(loaded_once / "template", live, symlinks=True)
+    return live / "raw", live / "work"
 
 
 def calls_in_staging(work: Path) -> set[str]:
