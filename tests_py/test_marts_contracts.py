@@ -184,14 +184,16 @@ def test_a_negative_or_null_measure_fails_the_model(
     assert message in broken.stdout.lower() and "abandoned" in broken.stdout.lower(), broken.stdout[-3000:]
 
 
-def _fails_with_after_planting(project: Path, demo_raw: Path, demo_warehouse: Path, tmp_path: Path, model: str,
+def _fails_with_after_planting(project: Path, demo_raw: Path, demo_warehouse: Path, model: str,
                                test_name: str, plant, columns: list[str], n_results: int):
     """Run the generic test `test_name` of `model` on a copy of the built warehouse: it must
     pass; then plant bad rows with `plant(connection)` and run it again with --store-failures:
     it must fail with `n_results` rows. Returns (what plant returned, the stored rows' `columns`)."""
     import duckdb
 
-    wh = warehouse_copy(demo_warehouse, tmp_path / "wh")
+    # one path for every call (a fresh copy each time): dbt's partial parse is kept for the
+    # profile's warehouse path, so a path of its own per test would mean a full parse each
+    wh = warehouse_copy(demo_warehouse, project.parent / "planted")
     select = ["test", "--select", f"{model},test_name:{test_name}"]
     ok = dbt(project, select, demo_raw, wh, check=False)
     assert ok.returncode == 0 and f"PASS {test_name}_{model}" in ok.stdout, ok.stdout[-3000:]
@@ -211,7 +213,7 @@ def _fails_with_after_planting(project: Path, demo_raw: Path, demo_warehouse: Pa
     return planted, rows
 
 
-def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, demo_warehouse: Path) -> None:
     """tests/generic/column_rules.sql: one test over a model's never-null and never-negative
     columns; it passes on the built warehouse and, with one null and two negatives planted,
     fails with one row per broken rule."""
@@ -222,7 +224,7 @@ def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, d
                     "(select ticket_id from intermediate.int_tickets_resolved order by ticket_id desc limit 2)")
 
     project, _ = contract_project
-    _, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, tmp_path, "int_tickets_resolved",
+    _, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, "int_tickets_resolved",
                                          "column_rules", plant, ["column_name", "rule", "failing_rows"], 2)
     assert rows == {("solved_date", "not_null", 1), ("resolution_s", "non_negative", 2)}
 
@@ -252,7 +254,7 @@ def test_column_rules_names_each_broken_rule(contract_project, demo_raw: Path, d
 )
 def test_column_rules_accepted_values_and_ranges_name_the_broken_column(
         model: str, updates: list[str], expected: set | None, contract_project, demo_raw: Path,
-        demo_warehouse: Path, tmp_path: Path) -> None:
+        demo_warehouse: Path) -> None:
     """The accepted_values and ranges rules of column_rules (which replaced dbt's accepted_values
     and the project's accepted_range tests, one node per column): pass on the built warehouse,
     and with values planted outside the list or the range, fail with one row per broken
@@ -270,7 +272,7 @@ def test_column_rules_accepted_values_and_ranges_name_the_broken_column(
 
     project, _ = contract_project
     n_results = len(expected) if expected else 2
-    outside, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, tmp_path, model, "column_rules",
+    outside, rows = _fails_with_after_planting(project, demo_raw, demo_warehouse, model, "column_rules",
                                                plant, ["column_name", "rule", "failing_rows"], n_results)
     if expected is None:  # as many rows as the planted day has (queues x channels)
         assert all(n > 0 for n in outside.values()), outside
@@ -279,7 +281,7 @@ def test_column_rules_accepted_values_and_ranges_name_the_broken_column(
 
 
 def test_primary_key_fails_on_a_null_key_column_and_on_a_repeated_key(
-        contract_project, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+        contract_project, demo_raw: Path, demo_warehouse: Path) -> None:
     """tests/generic/primary_key.sql: the key test of the int_agent_daily_<family> views (a key
     column null, or the key repeated, in one query). It passes on the built warehouse; with the
     view replaced by its rows plus one row of a null agent and one repeated agent-day, it fails
@@ -297,13 +299,13 @@ def test_primary_key_fails_on_a_null_key_column_and_on_a_repeated_key(
 
     project, _ = contract_project
     (agent, day), rows = _fails_with_after_planting(
-        project, demo_raw, demo_warehouse, tmp_path, "int_agent_daily_chats", "primary_key", plant,
+        project, demo_raw, demo_warehouse, "int_agent_daily_chats", "primary_key", plant,
         ["agent_id", "activity_date", "n_rows", "broken_rule"], 2)
     assert rows == {(None, day, 1, "null key"), (agent, day, 2, "duplicate key")}
 
 
 def test_primary_key_on_a_key_column_replaces_unique_and_not_null(
-        contract_project, manifest: dict, demo_raw: Path, demo_warehouse: Path, tmp_path: Path) -> None:
+        contract_project, manifest: dict, demo_raw: Path, demo_warehouse: Path) -> None:
     """The column form of primary_key (in place of the unique + not_null pair on every key
     column): on int_tickets_resolved.ticket_id it passes on the built warehouse; with one row
     copied under a null ticket_id and one ticket's row repeated, it fails with exactly those two
@@ -318,7 +320,7 @@ def test_primary_key_on_a_key_column_replaces_unique_and_not_null(
 
     project, _ = contract_project
     ticket, rows = _fails_with_after_planting(
-        project, demo_raw, demo_warehouse, tmp_path, "int_tickets_resolved", "primary_key", plant,
+        project, demo_raw, demo_warehouse, "int_tickets_resolved", "primary_key", plant,
         ["ticket_id", "n_rows", "broken_rule"], 2)
     assert rows == {(None, 1, "null key"), (ticket, 2, "duplicate key")}
 
