@@ -44,8 +44,12 @@ def project_copy(dest: Path) -> Path:
 
 
 def warehouse_copy(warehouse: Path, dest_dir: Path, name: str = "warehouse.duckdb") -> Path:
+    """A copy of a closed DuckDB file as dest_dir/name; a write-ahead log left beside an
+    earlier file of that name (a test that failed with it open) is removed, so it cannot
+    replay onto the copy."""
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / name
+    dest.with_name(dest.name + ".wal").unlink(missing_ok=True)
     shutil.copy2(warehouse, dest)
     return dest
 
