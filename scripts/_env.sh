@@ -9,7 +9,7 @@ export UV_NATIVE_TLS=1
 export UV_NO_PROGRESS=1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-PY="${PYTHON:-python3}"
+source "$ROOT/scripts/_python.sh"
 if ! "$PY" -m uv --version >/dev/null 2>&1; then
   echo "setup: installing uv with pip ..." >&2
   "$PY" -m pip install --quiet uv || "$PY" -m pip install --quiet --user uv
