@@ -10,7 +10,7 @@ export UV_NO_PROGRESS=1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/_python.sh"
-if ! "$PY" -m uv --version >/dev/null 2>&1; then
+if ! ccw_python_can "$PY" uv; then
   echo "setup: installing uv with pip ..." >&2
   "$PY" -m pip install --quiet uv || "$PY" -m pip install --quiet --user uv
 fi

@@ -10,7 +10,8 @@ ccw_python_can() {  # ccw_python_can PYTHON MODULE: the module runs there
 }
 ccw_pick_python() {
   local first="${PYTHON:-python3}" base candidate
-  base="$("$first" -c 'import sys; print(getattr(sys, "_base_executable", "") or sys.executable)' 2>/dev/null || true)"
+  # outside a venv there is no other interpreter to try: base stays empty
+  base="$("$first" -c 'import sys; print(sys._base_executable if sys.prefix != sys.base_prefix else "")' 2>/dev/null || true)"
   for candidate in "$first" "$base"; do
     if [ -n "$candidate" ] && ccw_python_can "$candidate" uv; then
       PY="$candidate"; return 0
