@@ -184,6 +184,56 @@ def test_a_load_without_new_files_changes_nothing(replayed: dict, project_root: 
     assert differences(wh, copy, ("marts",)) == {}
 
 
+def test_a_late_survey_of_an_old_call_reaches_its_contact_on_a_load(demo_raw: Path, project_root: Path,
+                                                                   tmp_path: Path):
+    """Spec, survey attribution: a response with the call_id of a known leg
+    belongs to that leg's call contact, however long after the call it was
+    sent. A load that brings such a response more than the lookback (8 days)
+    after the call must recompute that contact's day (int_load_window): the
+    response counts there, as in a full build of the same files. Here the
+    call is on the second of 12 days and the response on the last."""
+    days = sorted({file_day(f) for f in raw_files(demo_raw)})[:12]
+    raw = tmp_path / "raw"
+    for f in raw_files(demo_raw):
+        if file_day(f) in days:
+            target = raw / f.relative_to(demo_raw)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.read_bytes())
+    built = tmp_path / "built.duckdb"
+    _dbt(project_root, tmp_path, built, raw, "seed")
+    _dbt(project_root, tmp_path, built, raw, "run")
+
+    con = duckdb.connect(str(built), read_only=True)
+    # a transferred leg where there is one: the response belongs to its root's contact
+    contact_id, customer_id, owner, call_id = con.execute(
+        """select contacts.contact_id, contacts.customer_id, contacts.owner_agent_id, legs.call_id
+        from marts.fct_contacts as contacts
+        inner join intermediate.int_call_legs_assembled as legs
+            on contacts.contact_id = 'call-' || legs.contact_root_call_id
+        where contacts.activity_date = ? and contacts.customer_id is not null
+            and contacts.owner_agent_id is not null and contacts.csat_score is null
+        order by legs.call_id <> legs.contact_root_call_id desc, legs.call_id
+        limit 1""", [days[1]]).fetchone()
+    con.close()
+    response = raw / "survey" / "responses" / "2099-01-01.csv"
+    response.write_text(
+        '"response_id","customer_id","survey","channel","call_id","ticket_id","sent_at","responded_at","score",'
+        '"comment"\n'
+        f'"R-LATE-1","{customer_id}","csat","phone","{call_id}","","{days[-1]} 12:00:00","{days[-1]} 12:30:00","1",\n')
+
+    loaded, refreshed = tmp_path / "loaded.duckdb", tmp_path / "refreshed.duckdb"
+    loaded.write_bytes(built.read_bytes())
+    refreshed.write_bytes(built.read_bytes())
+    _dbt(project_root, tmp_path, loaded, raw, "run")
+    _dbt(project_root, tmp_path, refreshed, raw, "run", "--full-refresh")
+    for wh in (loaded, refreshed):
+        con = duckdb.connect(str(wh), read_only=True)
+        assert con.execute("select csat_score from marts.fct_contacts where contact_id = ?",
+                           [contact_id]).fetchone() == (1,), wh.name
+        con.close()
+    assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
+
+
 def test_full_refresh_of_the_replayed_warehouse_gives_the_same_marts(replayed: dict, project_root: Path,
                                                                       demo_warehouse: Path):
     work = replayed["work"]

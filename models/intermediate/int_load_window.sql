@@ -102,12 +102,42 @@ new_agents as (
         )
 ),
 
+changed_call_references as (
+    -- rows that name a call leg by id: a survey response's call_id (it
+    -- belongs to that leg's call contact, however much later it was sent:
+    -- spec, survey attribution) and a transferred leg's root_call_id
+    select call_id
+    from {{ ref('base_survey__responses') }}
+    where changed_in = '{{ invocation_id }}' and call_id is not null
+    union all
+    select call_id
+    from {{ ref('base_telephony__calls') }}
+    where changed_in = '{{ invocation_id }}' and root_call_id is not null
+),
+
+changed_call_contacts as (
+    -- such a row changes the call contact of the leg's root, dated by the
+    -- root leg (int_call_contacts_assembled), which can be earlier than the
+    -- row's own impact_date by more than the lookback
+    select
+        'survey__responses, telephony__calls (their call contact)' as entity,
+        0 as changed_rows,
+        min({{ reporting_date('roots.enqueued_at') }}) as earliest_impact_date
+    from changed_call_references
+    inner join {{ ref('stg_telephony__calls') }} as legs
+        on changed_call_references.call_id = legs.call_id
+    inner join {{ ref('stg_telephony__calls') }} as roots
+        on coalesce(legs.root_call_id, legs.call_id) = roots.call_id
+),
+
 changes as (
     {%- for entity in entities %}
     select * from changed_{{ entity }}
     union all
     {%- endfor %}
     select * from changed_customers_calls
+    union all
+    select * from changed_call_contacts
     union all
     select * from new_agents
 ),
