@@ -17,6 +17,7 @@ from ccw.bench.build import (
     dbt_floor,
     dbt_node_timings,
     dbt_sql_seconds,
+    empty_load_share,
     file_system,
     gil_floor,
     gil_seconds,
@@ -469,3 +470,25 @@ def test_both_formats_side_by_side_and_no_reuse_of_one_folder(small_raw: Path) -
     result = CliRunner().invoke(build, ["--format", "both", "--reuse-raw", str(small_raw), "--results", "-"])
     assert result.exit_code != 0 and isinstance(result.exception, CcwError)
     assert "--format both" in str(result.exception)
+
+
+def test_a_load_with_no_new_files_is_reported_beside_the_days_load() -> None:
+    """The load run again with no new files is counted as the day's load is (dbt's fixed
+    cost left out of both sides): here (9 - 4) / (50 - 4) = 10.9 % of the full build's
+    work and (9 - 4) / (14 - 4) = 50 % of the day's load's; absent, the report says nothing."""
+    fig = {"cores": 2, "memory": 2**30, "fmt": "csv", "finished_at": "2026-01-01 00:00", "load": {},
+           "raw": {"files": 1, "bytes": 1}, "row_counts": {}, "handwritten_s": 40.0, "full_s": 50.0,
+           "dbt_fixed_s": 4.0, "incremental_s": 14.0,
+           "incremental_profile": {"nodes": [["model.contact_center.fct_contacts", "model", 1.0]],
+                                   "by_type": {"model": [1, 1.0]}, "elapsed": 8.0}}
+    assert empty_load_share(fig) is None and "no new files" not in render_report(fig)
+    fig.update(empty_load_s=9.0, empty_load_cpu_s=12.0, empty_load_peak_rss=2**30, empty_load_changed_rows=0,
+               empty_load_elapsed_s=6.5)
+    assert round(empty_load_share(fig), 4) == 0.1087
+    report = render_report(fig)
+    assert "| a load with no new files (the same nodes, nothing new to read) | 9.0 s | 12.0 s | 1.00 GiB |" in report
+    assert ("no staging rows changed) took 9.0 s (dbt's elapsed 6.5 s): its work is 10.9 % of the full build's "
+            "work, 50 % of the day's load's") in report
+    record = summary_record(fig)
+    assert record["empty_load_s"] == 9.0 and record["empty_load_share"] == 0.1087
+    assert record["empty_load_changed_rows"] == 0

@@ -21,7 +21,10 @@ Phases (each one a line on stderr while it runs):
    warehouse (restored untimed), and its median counts: one load is a few
    seconds of work, and one run's share moved by several points between
    runs of the same code. Every run must change the same rows
-   (int_load_window), or the benchmark stops.
+   (int_load_window), or the benchmark stops. Then the load runs once more on
+   the warehouse it left, with no new files: the same nodes with nothing new
+   to read, the part of a load's cost that does not shrink with the day
+   (`empty_load_line`).
 
 Every measured phase runs in a child Python process, so that its peak memory
 is the kernel's high-water mark of that process tree (`ru_maxrss` of the
@@ -570,7 +573,7 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
     keys = ("handwritten_s", "handwritten_cpu_s", "handwritten_peak_rss", "full_s", "full_cpu_s", "full_peak_rss",
             "models_s", "models_cpu_s", "models_peak_rss", "base_s", "incremental_s", "incremental_cpu_s",
             "incremental_peak_rss", "incremental_day", "incremental_changed_rows", "incremental_copy_s", "dbt_fixed_s",
-            "published_bytes")
+            "published_bytes", "empty_load_s", "empty_load_cpu_s", "empty_load_changed_rows", "empty_load_elapsed_s")
     record: dict[str, Any] = {
         "finished_at": fig.get("finished_at"), "days": raw.get("days"), "agents": raw.get("agents"),
         "format": fig.get("fmt"), "cores": fig.get("cores"), "raw_rows": sum((fig.get("row_counts") or {}).values()),
@@ -593,6 +596,9 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
         gil, floor = fig["incremental_gil"], gil_floor(fig)
         record["incremental_gil_nodes_s"], record["incremental_gil_outside_s"] = gil["nodes_s"], gil["outside_s"]
         record["incremental_gil_floor_share"] = None if floor is None else round(floor, 4)
+    share = empty_load_share(fig)
+    if share is not None:
+        record["empty_load_share"] = round(share, 4)
     split = dbt_own_work(fig.get("dbt_profile") or {})
     if split:
         record["full_sql_s"], record["full_dbt_own_s"] = round(split[0], 2), round(split[1], 2)
@@ -618,6 +624,33 @@ def incremental_share(fig: dict[str, Any]) -> float | None:
     if not (full and inc) or full <= fixed:
         return None
     return max(inc - fixed, 0.0) / (full - fixed)
+
+
+def empty_load_share(fig: dict[str, Any]) -> float | None:
+    """A load with no new files (the day's load run again on the warehouse it left: every
+    node runs, nothing is new) as a share of the full build's work, counted as
+    incremental_share counts the day's load: what a load costs whatever the day holds."""
+    full, empty, fixed = fig.get("full_s"), fig.get("empty_load_s"), fig.get("dbt_fixed_s") or 0.0
+    if not (full and empty) or full <= fixed:
+        return None
+    return max(empty - fixed, 0.0) / (full - fixed)
+
+
+def empty_load_line(fig: dict[str, Any]) -> str | None:
+    """The report's sentence on the load with no new files, beside the day's load."""
+    share = empty_load_share(fig)
+    if share is None:
+        return None
+    day, fixed = fig.get("incremental_s"), fig.get("dbt_fixed_s") or 0.0
+    of_day = (f", {100 * max(fig['empty_load_s'] - fixed, 0.0) / (day - fixed):.0f} % of the day's load's"
+              if day and day > fixed else "")
+    changed = fig.get("empty_load_changed_rows")
+    return ("A load with no new files (the day's load run again on the warehouse it left: the same nodes, "
+            f"{'no' if changed == 0 else f'{changed:,}'} staging rows changed) took {fig['empty_load_s']:.1f} s"
+            + (f" (dbt's elapsed {fig['empty_load_elapsed_s']:.1f} s)" if fig.get("empty_load_elapsed_s") else "")
+            + f": its work is {100 * share:.1f} % of the full build's work{of_day}, counted as the day's share is. "
+            "That part of a load does not shrink with the day's rows: the nodes' own cost in dbt, the table "
+            "models rebuilt in full, the tests' and windows' scans.")
 
 
 def compute_ratios(fig: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -691,6 +724,8 @@ def render_report(fig: dict[str, Any]) -> str:
             measures.append((f"of which copying the published file to the side file ({_gib(fig.get('published_bytes'))})"
                              if fig.get("published_bytes") else "of which copying the published file to the side file",
                              f"{fig['incremental_copy_s']:.1f} s", "", ""))
+    if fig.get("empty_load_s"):
+        measures.append(_row("a load with no new files (the same nodes, nothing new to read)", "empty_load"))
     if fig.get("dbt_fixed_s"):
         measures.append(("dbt's fixed cost per invocation (start-up and parse: a build selecting nothing)",
                          f"{fig['dbt_fixed_s']:.1f} s", "", ""))
@@ -756,7 +791,7 @@ def render_report(fig: dict[str, Any]) -> str:
             "Incremental run: slowest nodes " + ", ".join(f"{uid.split('.', 2)[-1]} {t:.1f} s" for uid, _k, t in inc_prof["nodes"][:5]) + ".",
             "",
         ]
-        for line in (dbt_floor_line(fig), gil_line(fig)):
+        for line in (empty_load_line(fig), dbt_floor_line(fig), gil_line(fig)):
             if line:
                 lines += [line, ""]
     if fig.get("handwritten_statements"):
@@ -1087,7 +1122,14 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
             fig["incremental_copy_s"] = inc_runs[median]["copy_s"]
             fig["incremental_profile"] = profiles[median]
             fig["incremental_changed_rows"] = changed[0]
-            _say(f"bench build: incremental day {fig['incremental_s']:.1f}s; dbt's fixed cost (a build selecting nothing) ...")
+            _say(f"bench build: incremental day {fig['incremental_s']:.1f}s; a load with no new files ...")
+            res = _run_worker("load with no new files", ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"),
+                                                         str(work / "logs_inc")], stream=verbose)
+            _record_phase(fig, "empty_load", "load, no new files", res)
+            fig["empty_load_changed_rows"] = load_window_rows(wh)
+            fig["empty_load_elapsed_s"] = dbt_node_timings(work / "target_inc").get("elapsed")
+            _say(f"bench build: load with no new files {fig['empty_load_s']:.1f}s; dbt's fixed cost (a build selecting "
+                 "nothing) ...")
             res = _run_worker("dbt fixed cost", ["fixed", str(inc_raw), str(wh), str(work / "target_inc"),
                                                  str(work / "logs_inc")])
             fig["dbt_fixed_s"] = res["seconds"]
