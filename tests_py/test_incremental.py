@@ -184,14 +184,16 @@ def test_a_load_without_new_files_changes_nothing(replayed: dict, project_root: 
     assert differences(wh, copy, ("marts",)) == {}
 
 
-def test_a_late_survey_of_an_old_call_reaches_its_contact_on_a_load(demo_raw: Path, project_root: Path,
-                                                                   tmp_path: Path):
+def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_raw: Path, project_root: Path,
+                                                                          tmp_path: Path):
     """Spec, survey attribution: a response with the call_id of a known leg
     belongs to that leg's call contact, however long after the call it was
-    sent. A load that brings such a response more than the lookback (8 days)
-    after the call must recompute that contact's day (int_load_window): the
-    response counts there, as in a full build of the same files. Here the
-    call is on the second of 12 days and the response on the last."""
+    sent; a transferred leg belongs to its root's contact. A load that brings
+    such a row more than the lookback (8 days) after the call must recompute
+    that contact's day (int_load_window): the row counts there, as in a full
+    build of the same files. Here the calls are on the second of 12 days, and
+    the response and the leg (each for another contact, each in a load of its
+    own) on the last."""
     days = sorted({file_day(f) for f in raw_files(demo_raw)})[:12]
     raw = tmp_path / "raw"
     for f in raw_files(demo_raw):
@@ -214,22 +216,35 @@ def test_a_late_survey_of_an_old_call_reaches_its_contact_on_a_load(demo_raw: Pa
             and contacts.owner_agent_id is not null and contacts.csat_score is null
         order by legs.call_id <> legs.contact_root_call_id desc, legs.call_id
         limit 1""", [days[1]]).fetchone()
+    other_id, other_root, other_handle_s = con.execute(
+        """select contact_id, source_ref, handle_s from marts.fct_contacts
+        where contact_type = 'call' and activity_date = ? and contact_id <> ? and handle_s is not null
+        order by contact_id limit 1""", [days[1], contact_id]).fetchone()
     con.close()
+    loaded, refreshed = tmp_path / "loaded.duckdb", tmp_path / "refreshed.duckdb"
+    loaded.write_bytes(built.read_bytes())
+    refreshed.write_bytes(built.read_bytes())
+    # two loads, so that each row's own reach is what recomputes its contact's day
     response = raw / "survey" / "responses" / "2099-01-01.csv"
     response.write_text(
         '"response_id","customer_id","survey","channel","call_id","ticket_id","sent_at","responded_at","score",'
         '"comment"\n'
         f'"R-LATE-1","{customer_id}","csat","phone","{call_id}","","{days[-1]} 12:00:00","{days[-1]} 12:30:00","1",\n')
-
-    loaded, refreshed = tmp_path / "loaded.duckdb", tmp_path / "refreshed.duckdb"
-    loaded.write_bytes(built.read_bytes())
-    refreshed.write_bytes(built.read_bytes())
+    _dbt(project_root, tmp_path, loaded, raw, "run")
+    leg = raw / "telephony" / "calls" / "2099-01-02.csv"
+    leg.write_text(  # answered after 10 s, 290 s of talk, 20 s of wrap-up: 310 s more handle time
+        '"call_id","root_call_id","direction","caller_number","queue","agent_id","enqueued_at","answered_at",'
+        '"ended_at","hold_s","acw_s","disposition","ticket_id"\n'
+        f'"C-LATE-1","{other_root}","inbound",,"general","{owner}","{days[-1]} 12:00:00","{days[-1]} 12:00:10",'
+        f'"{days[-1]} 12:05:00","0","20","answered",\n')
     _dbt(project_root, tmp_path, loaded, raw, "run")
     _dbt(project_root, tmp_path, refreshed, raw, "run", "--full-refresh")
     for wh in (loaded, refreshed):
         con = duckdb.connect(str(wh), read_only=True)
         assert con.execute("select csat_score from marts.fct_contacts where contact_id = ?",
                            [contact_id]).fetchone() == (1,), wh.name
+        assert con.execute("select handle_s from marts.fct_contacts where contact_id = ?",
+                           [other_id]).fetchone() == (other_handle_s + 310,), wh.name
         con.close()
     assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
 
