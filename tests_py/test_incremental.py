@@ -17,6 +17,8 @@ import duckdb
 import pytest
 from ccw.paths import file_day, raw_files
 
+from spark_engines import copy_days
+
 
 def _tables(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> list[str]:
     return [r[0] for r in con.execute(
@@ -196,11 +198,7 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
     own) on the last."""
     days = sorted({file_day(f) for f in raw_files(demo_raw)})[:12]
     raw = tmp_path / "raw"
-    for f in raw_files(demo_raw):
-        if file_day(f) in days:
-            target = raw / f.relative_to(demo_raw)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.read_bytes())
+    copy_days(demo_raw, raw, days)
     built = tmp_path / "built.duckdb"
     _dbt(project_root, tmp_path, built, raw, "seed")
     _dbt(project_root, tmp_path, built, raw, "run")

@@ -616,24 +616,27 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "MISSED")
 
 
-def incremental_share(fig: dict[str, Any]) -> float | None:
-    """One day's load as a share of the full build, as issue 17 sets the target: the
-    work each does, dbt's fixed start-up and parse cost (`dbt_fixed_s`, measured on its
-    own) left out of both sides; the plain wall-time share when it was not measured."""
-    full, inc, fixed = fig.get("full_s"), fig.get("incremental_s"), fig.get("dbt_fixed_s") or 0.0
-    if not (full and inc) or full <= fixed:
+def work_share(fig: dict[str, Any], part: str, whole: str = "full_s") -> float | None:
+    """Phase `part` as a share of phase `whole` (keys of `fig`), as issue 17 counts a load
+    against the full build: the work each does, dbt's fixed start-up and parse cost
+    (`dbt_fixed_s`, measured on its own) left out of both sides; the plain wall-time share
+    when it was not measured. None when either phase is missing."""
+    num, den, fixed = fig.get(part), fig.get(whole), fig.get("dbt_fixed_s") or 0.0
+    if not (num and den) or den <= fixed:
         return None
-    return max(inc - fixed, 0.0) / (full - fixed)
+    return max(num - fixed, 0.0) / (den - fixed)
+
+
+def incremental_share(fig: dict[str, Any]) -> float | None:
+    """One day's load as a share of the full build, as issue 17 sets the target (work_share)."""
+    return work_share(fig, "incremental_s")
 
 
 def empty_load_share(fig: dict[str, Any]) -> float | None:
     """A load with no new files (the day's load run again on the warehouse it left: every
     node runs, nothing is new) as a share of the full build's work, counted as
     incremental_share counts the day's load: what a load costs whatever the day holds."""
-    full, empty, fixed = fig.get("full_s"), fig.get("empty_load_s"), fig.get("dbt_fixed_s") or 0.0
-    if not (full and empty) or full <= fixed:
-        return None
-    return max(empty - fixed, 0.0) / (full - fixed)
+    return work_share(fig, "empty_load_s")
 
 
 def empty_load_line(fig: dict[str, Any]) -> str | None:
@@ -641,9 +644,8 @@ def empty_load_line(fig: dict[str, Any]) -> str | None:
     share = empty_load_share(fig)
     if share is None:
         return None
-    day, fixed = fig.get("incremental_s"), fig.get("dbt_fixed_s") or 0.0
-    of_day = (f", {100 * max(fig['empty_load_s'] - fixed, 0.0) / (day - fixed):.0f} % of the day's load's"
-              if day and day > fixed else "")
+    of_day = work_share(fig, "empty_load_s", "incremental_s")
+    of_day = "" if of_day is None else f", {100 * of_day:.0f} % of the day's load's"
     changed = fig.get("empty_load_changed_rows")
     return ("A load with no new files (the day's load run again on the warehouse it left: the same nodes, "
             f"{'no' if changed == 0 else f'{changed:,}'} staging rows changed) took {fig['empty_load_s']:.1f} s"
@@ -945,6 +947,12 @@ def load_window_rows(warehouse: Path) -> int:
         return int(con.execute("select changed_rows from intermediate.int_load_window").fetchone()[0])
 
 
+def load_worker_args(inc_raw: Path, wh: Path, work: Path) -> list[str]:
+    """The worker's arguments for a load (not a full refresh) of `inc_raw` into `wh`, in the
+    load's own target and log folders: the day's load, its repeats and the load with no new files."""
+    return ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"), str(work / "logs_inc")]
+
+
 def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: int, verbose: bool,
               gil_profile: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]:
     """One day's load onto the N-1 warehouse `wh`, `repeat` times: before each run after the
@@ -961,7 +969,7 @@ def run_loads(fig: dict[str, Any], wh: Path, inc_raw: Path, work: Path, repeat: 
     runs: list[dict[str, Any]] = []
     profiles: list[dict[str, Any]] = []
     changed: list[int] = []
-    load_args = ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"), str(work / "logs_inc")]
+    load_args = load_worker_args(inc_raw, wh, work)
     try:
         for i in range(1, repeat + 1):
             if i > 1:
@@ -1123,8 +1131,7 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
             fig["incremental_profile"] = profiles[median]
             fig["incremental_changed_rows"] = changed[0]
             _say(f"bench build: incremental day {fig['incremental_s']:.1f}s; a load with no new files ...")
-            res = _run_worker("load with no new files", ["dbt", str(inc_raw), str(wh), "0", str(work / "target_inc"),
-                                                         str(work / "logs_inc")], stream=verbose)
+            res = _run_worker("load with no new files", load_worker_args(inc_raw, wh, work), stream=verbose)
             _record_phase(fig, "empty_load", "load, no new files", res)
             fig["empty_load_changed_rows"] = load_window_rows(wh)
             fig["empty_load_elapsed_s"] = dbt_node_timings(work / "target_inc").get("elapsed")
