@@ -306,8 +306,13 @@ def test_rule_narrowing_lint_configs_sit_only_beside_sql_free_models() -> None:
         models = sorted(cfg.parent.glob("*.sql"))
         assert models and not [d for d in cfg.parent.iterdir() if d.is_dir()], cfg
         for model in models:
-            own = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", "", model.read_text(), flags=re.S)
+            text = model.read_text()
+            own = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
             assert not own.strip(), f"{model.relative_to(PROJECT_ROOT)} has SQL of its own: {own.strip()[:80]!r}"
+            # the one thing layout.spacing (LT01, left out there: it walked every
+            # segment of the macro's output, 12 s of a cold lint) found in such a file
+            trailing = [n for n, line in enumerate(text.splitlines(), 1) if line != line.rstrip()]
+            assert not trailing, f"{model.relative_to(PROJECT_ROOT)}: trailing whitespace on lines {trailing}"
 
 
 def test_lint_cache_lints_again_only_files_whose_inputs_changed(tmp_path: Path, monkeypatch) -> None:
