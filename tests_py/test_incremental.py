@@ -373,6 +373,20 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     narrowed = "select count(*) from (" + daily["primary_key_fct_contacts_contact_id"] + ")"
     whole = "select count(*) from (" + full["primary_key_fct_contacts_contact_id"] + ")"
     _assert_only_the_loads_rows_are_tested(con, narrowed, whole, plant_duplicate)
+
+    # a load that changed nothing (a null window start): no row is the load's,
+    # and the start is still a literal (a subquery would recompute the whole
+    # view to find none)
+    con.execute("update intermediate.int_load_window set window_start_date = null")
+    con.close()
+    empty = _compiled_tests(project_root, work, copy, work / "raw",
+                            ["primary_key_fct_contacts_contact_id",
+                             "primary_key_int_agent_daily_contacts_agent_id__activity_date"])
+    for sql in empty.values():
+        assert "activity_date >= date '9999-12-31'" in sql and "select window_start_date" not in sql, sql
+    con = duckdb.connect(str(copy))
+    assert con.execute("select count(*) from (" + empty["primary_key_fct_contacts_contact_id"] + ")").fetchone()[0] == 0
+    assert con.execute(whole).fetchone()[0] == 2  # the two planted duplicates are still there
     con.close()
 
 

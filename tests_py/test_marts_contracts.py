@@ -188,7 +188,10 @@ def _fails_with_after_planting(project: Path, demo_raw: Path, demo_warehouse: Pa
                                test_name: str, plant, columns: list[str], n_results: int):
     """Run the generic test `test_name` of `model` on a copy of the built warehouse: it must
     pass; then plant bad rows with `plant(connection)` and run it again with --store-failures:
-    it must fail with `n_results` rows. Returns (what plant returned, the stored rows' `columns`)."""
+    it must fail with `n_results` rows. Returns (what plant returned, the stored rows' `columns`).
+    A `dbt test` of its own reads whole tables, never only the rows a load wrote
+    (macros/incremental.sql): the keyed int_tickets_resolved's planted rows, changed in no
+    load, are found."""
     import duckdb
 
     # one path for every call (a fresh copy each time): dbt's partial parse is kept for the

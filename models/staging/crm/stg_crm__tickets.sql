@@ -1,3 +1,8 @@
+{#- changed_keys: on a load, row-level tests look at the rows of keys the load
+    changed (macros/incremental.sql, get_where_subquery), and the keyed
+    int_tickets_resolved recomputes those tickets only -#}
+{{ config(changed_keys=['ticket_id']) }}
+
 with
 
 tickets as (
