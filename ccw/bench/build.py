@@ -644,8 +644,8 @@ def empty_load_line(fig: dict[str, Any]) -> str | None:
     share = empty_load_share(fig)
     if share is None:
         return None
-    of_day = work_share(fig, "empty_load_s", "incremental_s")
-    of_day = "" if of_day is None else f", {100 * of_day:.0f} % of the day's load's"
+    day_share = work_share(fig, "empty_load_s", "incremental_s")
+    of_day = "" if day_share is None else f", {100 * day_share:.0f} % of the day's load's"
     changed = fig.get("empty_load_changed_rows")
     return ("A load with no new files (the day's load run again on the warehouse it left: the same nodes, "
             f"{'no' if changed == 0 else f'{changed:,}'} staging rows changed) took {fig['empty_load_s']:.1f} s"
