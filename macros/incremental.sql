@@ -228,6 +228,30 @@ where {{ load_window_predicate() }}
     {{ replace_rows_sql(arg_dict, changed_keys_predicate()) }}
 {%- endmacro %}
 
+{#- Strategy replace_rejected_rows (stg_rejected_rows, one model over every
+    entity's base_ model): delete the rows of the base rows changed_in this
+    invocation (rejected_rows_replaced), insert the model's rows, which are
+    those base rows still rejected and the malformed records this load found. -#}
+{% macro get_incremental_replace_rejected_rows_sql(arg_dict) -%}
+    {{ replace_rows_sql(arg_dict, rejected_rows_replaced()) }}
+{%- endmacro %}
+
+{#- The stg_rejected_rows rows a load replaces: per entity, those whose
+    raw_record_hash is a base_ row changed_in this invocation. changed_in
+    marks every change of what that model shows (outcome, reason, the file
+    a rejected row is shown from; macros/staging/staging_version.sql), and
+    a base_ row is never deleted (a key's rows are re-inserted with it), so
+    a row turned clean is deleted here and not inserted again. Malformed
+    records are only ever added (the ledger's rows loaded_in this load). -#}
+{% macro rejected_rows_replaced() -%}
+    {%- set parts = [] -%}
+    {%- for entity in raw_contract().keys() -%}
+        {%- do parts.append("(entity = '" ~ entity ~ "' and raw_record_hash in (select raw_record_hash from "
+            ~ ref('base_' ~ entity) ~ " where changed_in = '" ~ invocation_id ~ "'))") -%}
+    {%- endfor -%}
+    {{ return('(' ~ parts | join('\n    or ') ~ ')') }}
+{%- endmacro %}
+
 {#- Tests on an incremental load look at the rows the load wrote, not at
     whole tables (dbt's `get_where_subquery`, which every generic test uses
     to read its model, overridden here for all engines). A row-level test

@@ -57,7 +57,7 @@ def replay_month(bg: Background, raw: Path, work: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"the day-by-day replay failed:\n{proc.stderr[-3000:]}{proc.stdout[-3000:]}")
     loads = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return {"work": work, "warehouse": wh, "loads": loads}
+    return {"work": work, "warehouse": wh, "raw": work / "raw", "loads": loads}
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,27 @@ def test_day_by_day_loads_equal_one_full_build(replayed: dict, demo_raw: Path, d
     diff = differences(demo_warehouse, replayed["warehouse"], ("staging",), skip=("stg_rejected_rows",),
                        skip_prefixes=("base_",))
     assert diff == {}, f"incremental loads differ from the full build in staging: {diff}"
+    # stg_rejected_rows (incremental: a load replaces the rows of the base_
+    # rows it changed) row for row, each file named relative to its raw folder
+    assert rejected_rows_differences(demo_warehouse, demo_raw, replayed["warehouse"], replayed["raw"]) == (0, 0)
+
+
+def rejected_rows_differences(reference: Path, reference_raw: Path, candidate: Path, candidate_raw: Path) -> tuple:
+    """(rows only in reference, rows only in candidate) of staging.stg_rejected_rows,
+    every column compared, the raw folder's path taken out of source_file and
+    of a malformed record's raw_record."""
+    con = duckdb.connect()
+    query = ("select entity, reason_code, record_key, replace(source_file, '{raw}', '') as source_file, source_line, "
+             "replace(raw_record, '{raw}', '') as raw_record, raw_record_hash from {db}.staging.stg_rejected_rows")
+    con.execute(f"attach '{reference}' as ref (read_only)")
+    con.execute(f"attach '{candidate}' as cand (read_only)")
+    a = query.format(raw=str(reference_raw.resolve()), db="ref")
+    b = query.format(raw=str(candidate_raw.resolve()), db="cand")
+    total = con.execute(f"select count(*) from ({a})").fetchone()[0]
+    assert total > 0
+    counts = tuple(con.execute(f"select count(*) from ({x} except all {y})").fetchone()[0] for x, y in ((a, b), (b, a)))
+    con.close()
+    return counts
 
 
 def test_day_by_day_loads_decide_every_raw_row_as_one_full_build(replayed: dict, demo_warehouse: Path):
@@ -244,6 +265,57 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
         assert con.execute("select handle_s from marts.fct_contacts where contact_id = ?",
                            [other_id]).fetchone() == (other_handle_s + 310,), wh.name
         con.close()
+    assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
+
+
+def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_root: Path, tmp_path: Path):
+    """stg_rejected_rows is incremental: a load replaces the rows of the base_
+    rows it changed (macros/incremental.sql, replace_rejected_rows). Two
+    changes keep a row rejected and still change what it shows: a pending
+    chat event whose unknown agent arrives fails its next rule (unknown
+    agent -> unknown customer), and an exact copy of a rejected event in a
+    file that sorts first moves the row to that file (the smallest file
+    holding a copy). Each load must show what a full build shows."""
+    days = sorted({file_day(f) for f in raw_files(demo_raw)})[:4]
+    raw = tmp_path / "raw"
+    copy_days(demo_raw, raw, days)
+    built = tmp_path / "built.duckdb"
+    _dbt(project_root, tmp_path, built, raw, "seed")
+    _dbt(project_root, tmp_path, built, raw, "run")
+    con = duckdb.connect(str(built), read_only=True)
+    copied_id, copied_file = con.execute(
+        """select record_key, source_file from staging.stg_rejected_rows
+        where entity = 'messaging__messages' and reason_code not in ('unknown_agent', 'unknown_customer')
+            and regexp_full_match(record_key, '[A-Za-z0-9_-]+')
+        order by record_key""").fetchall()[0]
+    con.close()
+    messages, agents = raw / "messaging" / "messages", raw / "crm" / "agents"
+    header, *lines = (messages / Path(copied_file).name).read_text().splitlines()
+    copied_line = [line for line in lines if line.split(",")[0].strip('"') == copied_id]
+    assert len(copied_line) == 1, copied_line
+    agent_header, agent_line = (agents / f"{days[0]}.csv").read_text().splitlines()[:2]
+    loaded = tmp_path / "loaded.duckdb"
+    loaded.write_bytes(built.read_bytes())
+    # load 1: a chat event of an agent and a customer nobody knows yet
+    (messages / "2099-01-01.csv").write_text(
+        f'{header}\n"M-PENDING-1","web","CU-NEVER-1","agent","message","A-LATE-1","{days[-1]}T12:00:00+08:00","40",\n')
+    _dbt(project_root, tmp_path, loaded, raw, "run")
+    # load 2: the agent arrives; the rejected event is exported again, in a file that sorts first
+    agent_fields = agent_line.split(",")
+    (agents / "2099-01-02.csv").write_text(f'{agent_header}\n"A-LATE-1",{",".join(agent_fields[1:])}\n')
+    (messages / "2000-01-01.csv").write_text(f"{header}\n{copied_line[0]}\n")
+    _dbt(project_root, tmp_path, loaded, raw, "run")
+    refreshed = tmp_path / "refreshed.duckdb"
+    refreshed.write_bytes(loaded.read_bytes())
+    _dbt(project_root, tmp_path, refreshed, raw, "run", "--full-refresh")
+    con = duckdb.connect(str(refreshed), read_only=True)
+    shown = dict(con.execute(
+        """select record_key, reason_code || ' ' || regexp_extract(source_file, '[^/]+$')
+        from staging.stg_rejected_rows where record_key in ('M-PENDING-1', ?)""", [copied_id]).fetchall())
+    con.close()
+    assert shown == {"M-PENDING-1": "unknown_customer 2099-01-01.csv",
+                     copied_id: shown[copied_id].split(" ")[0] + " 2000-01-01.csv"}, shown
+    assert rejected_rows_differences(refreshed, raw, loaded, raw) == (0, 0)
     assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
 
 

@@ -35,8 +35,11 @@ def spark_table_path(spark_dir: Path, schema: str, table: str) -> Path:
     return spark_dir / f"{schema}.db" / table
 
 
-def compare_tables(duckdb_path: Path, spark_dir: Path, tables: list[str]) -> list[TableDiff]:
-    """`tables` as schema.table; each must exist in both builds (a missing one raises)."""
+def compare_tables(duckdb_path: Path, spark_dir: Path, tables: list[str],
+                   exclude_columns: tuple[str, ...] = ()) -> list[TableDiff]:
+    """`tables` as schema.table; each must exist in both builds (a missing one raises).
+    Columns named in `exclude_columns` are left out of the comparison (a record
+    hash is a number on DuckDB and hex text on Spark: staging_record_hash)."""
     diffs = []
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
@@ -53,6 +56,8 @@ def compare_tables(duckdb_path: Path, spark_dir: Path, tables: list[str]) -> lis
             ).fetchall()
             exprs = []
             for name, data_type in columns:
+                if name in exclude_columns:
+                    continue
                 quoted = '"' + name.replace('"', '""') + '"'
                 if data_type in ("DOUBLE", "FLOAT", "REAL"):
                     exprs.append(f"round(cast({quoted} as double), 9) as {quoted}")

@@ -123,6 +123,8 @@ previous as (
     select
         raw_record_hash,
         is_clean,
+        reason_code,
+        source_file,
         {%- for l in links %}
         {{ l['column'] }} as _previous_link_{{ loop.index }},
         {%- endfor %}

@@ -75,7 +75,8 @@ versioned as (
 
 {#- The resolved row: contract columns (links replaced by their resolved
     value), outcome flags and `changed_in` (this invocation, when the row is
-    new or its outcome changed). The raw record's JSON text is shown for
+    new, its outcome, resolved link or reason changed, or, rejected, the
+    file it is shown from). The raw record's JSON text is shown for
     rejected rows only (null on every other row). -#}
 {% macro staging_decide(entity_name, parsed, references, self_reference, links, impact_date, extra_columns) -%}
 {%- set pending_reasons = references | map(attribute='reason') | list
@@ -133,6 +134,13 @@ final as (
         case
             when previous.raw_record_hash is null then '{{ invocation_id }}'
             when previous.is_clean != decided.is_clean then '{{ invocation_id }}'
+            {#- what stg_rejected_rows shows of a rejected row: its reason (a
+                pending row whose reference arrived can fail a later rule) and
+                its file (the smallest holding a copy), so that model can
+                replace exactly the rows changed_in a load -#}
+            when (previous.reason_code is distinct from decided.reason_code) then '{{ invocation_id }}'
+            when decided.reason_code is not null and previous.source_file != decided.source_file
+                then '{{ invocation_id }}'
             {%- for l in links %}
             {#- parenthesised: sqlfluff (4.4, duckdb dialect) cannot parse `is distinct from`
                 bare in a case's when; `ccw lint --incremental` renders this branch #}

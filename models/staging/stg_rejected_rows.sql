@@ -1,8 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='replace_rejected_rows', on_schema_change='fail') }}
 
 {#- Every rejected raw row of every entity of raw_contract(): the rows a base
     model rejected (first failing rule), and the CSV records no reader could
-    split into fields (reason malformed_row, raw_record names file and line). -#}
+    split into fields (reason malformed_row, raw_record names file and line).
+
+    Incremental (strategy replace_rejected_rows, rejected_rows_replaced()
+    below): a load replaces the rows of the base rows changed_in it (their
+    outcome, reason or shown file changed, or they are new: a row that turned
+    clean is deleted, one that turned rejected inserted) and adds the
+    malformed records it found (loaded_in; the ledger keeps every earlier
+    one). Rebuilt in full, it cost 1.4-2.8 s of a year-scale daily load
+    (465 k rows, 100 MB of raw text). -#}
 {%- set entities = raw_contract().keys() | list -%}
 
 with
@@ -26,9 +34,15 @@ rejected as (
         record_key,
         source_file,
         cast(null as bigint) as source_line,
-        raw_record
+        raw_record,
+        raw_record_hash
     from base_{{ entity }}
-    where reason_code is not null
+    where
+        reason_code is not null
+        {%- if is_incremental() %}
+        -- incremental: the rows this load changed (rejected_rows_replaced)
+        and changed_in = '{{ invocation_id }}'
+        {%- endif %}
 
     union all
     {%- endfor %}
@@ -39,8 +53,13 @@ rejected as (
         cast(null as string) as record_key,
         source_file,
         source_line,
-        {{ raw_record_json(['source_line', 'error_type', 'csv_line', 'source_file']) }} as raw_record
+        {{ raw_record_json(['source_line', 'error_type', 'csv_line', 'source_file']) }} as raw_record,
+        null as raw_record_hash
     from malformed_rows
+    {%- if is_incremental() %}
+    -- incremental: the records this load found (the ledger keeps the others)
+    where loaded_in = '{{ invocation_id }}'
+    {%- endif %}
 ),
 
 final as (
@@ -50,7 +69,8 @@ final as (
         record_key,
         source_file,
         source_line,
-        raw_record
+        raw_record,
+        raw_record_hash
     from rejected
 )
 
