@@ -37,12 +37,11 @@ rejected as (
         raw_record,
         raw_record_hash
     from base_{{ entity }}
-    where
-        reason_code is not null
-        {%- if is_incremental() %}
+    where reason_code is not null
+    {%- if is_incremental() %}
         -- incremental: the rows this load changed (rejected_rows_replaced)
         and changed_in = '{{ invocation_id }}'
-        {%- endif %}
+    {%- endif %}
 
     union all
     {%- endfor %}
