@@ -228,6 +228,30 @@ where {{ load_window_predicate() }}
     {{ replace_rows_sql(arg_dict, changed_keys_predicate()) }}
 {%- endmacro %}
 
+{#- Strategy replace_recomputed_keys: a keyed table whose query recomputes
+    more keys than its base_ model changed (int_surveys_attributed: a
+    response's contact also depends on the contacts and call legs of the
+    load window). It deletes the keys the query returned and the keys of
+    the base_ rows changed_in this invocation (changed_keys_predicate: a key
+    whose row is gone, e.g. a response rejected by a later version, returns
+    nothing), and inserts the query's rows. The model sets
+    materialized='incremental', incremental_strategy='replace_recomputed_keys',
+    changed_keys=[<key column>], on_schema_change='fail'. Its tests read the
+    whole table (get_where_subquery narrows replace_changed_keys only). -#}
+{% macro get_incremental_replace_recomputed_keys_sql(arg_dict) -%}
+    {{ replace_rows_sql(arg_dict, recomputed_keys_replaced(arg_dict['temp_relation'])) }}
+{%- endmacro %}
+
+{#- The rows replace_recomputed_keys replaces: keys in `recomputed` (the
+    load's rows), or changed in the base_ model. -#}
+{% macro recomputed_keys_replaced(recomputed) -%}
+    {%- set key = (config.get('changed_keys') or [none])[0] -%}
+    {%- if not key or config.get('changed_keys') | length != 1 -%}
+        {{ exceptions.raise_compiler_error("replace_recomputed_keys on " ~ model.name ~ ": set config changed_keys to one key column") }}
+    {%- endif -%}
+    ({{ key }} in (select {{ key }} from {{ recomputed }}) or {{ changed_keys_predicate() }})
+{%- endmacro %}
+
 {#- Strategy replace_rejected_rows (stg_rejected_rows, one model over every
     entity's base_ model): delete the rows of the base rows changed_in this
     invocation (rejected_rows_replaced), insert the model's rows, which are

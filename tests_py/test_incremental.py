@@ -32,12 +32,16 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, table: str) -
         "order by column_index", [db, schema, table]).fetchall()]
 
 
+# columns naming the dbt invocation that wrote the row (int_surveys_attributed)
+INVOCATION_COLUMNS = ("attributed_in",)
+
+
 def differences(reference: Path, candidate: Path, schemas: tuple[str, ...], skip: tuple[str, ...] = (),
                 skip_prefixes: tuple[str, ...] = ()) -> dict:
     """{schema.table: (rows only in reference, rows only in candidate)} for every
     table that differs (multiset comparison of all columns), plus tables or
     columns missing on one side. Tables named in `skip` or starting with one
-    of `skip_prefixes` are left out."""
+    of `skip_prefixes` are left out, and so are INVOCATION_COLUMNS."""
     con = duckdb.connect()
     con.execute(f"attach '{reference}' as ref (read_only)")
     con.execute(f"attach '{candidate}' as cand (read_only)")
@@ -52,7 +56,8 @@ def differences(reference: Path, candidate: Path, schemas: tuple[str, ...], skip
             if cols != _columns(con, "cand", schema, table):
                 out[f"{schema}.{table} columns"] = (cols, _columns(con, "cand", schema, table))
                 continue
-            col_list = ", ".join(f'"{c}"' for c in cols)
+            # which invocation wrote a row differs between any two builds
+            col_list = ", ".join(f'"{c}"' for c in cols if c not in INVOCATION_COLUMNS)
             a, b = f"ref.{schema}.{table}", f"cand.{schema}.{table}"
             only_ref = con.execute(f"select count(*) from (select {col_list} from {a} except all select {col_list} from {b})").fetchone()[0]
             only_cand = con.execute(f"select count(*) from (select {col_list} from {b} except all select {col_list} from {a})").fetchone()[0]

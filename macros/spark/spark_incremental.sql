@@ -9,6 +9,7 @@
       replace_window  (the windowed models, macros/incremental.sql)
       replace_changed_keys (keyed tables, macros/incremental.sql)
       replace_rejected_rows (stg_rejected_rows, macros/incremental.sql)
+      replace_recomputed_keys (int_surveys_attributed, macros/incremental.sql)
     A windowed table with a reporting-date column is partitioned by it
     (window_partition_by, macros/incremental.sql): a load drops the days of
     its window and writes them again with insert overwrite in dynamic
@@ -21,7 +22,8 @@
     for row (tests_py/test_spark.py). -#}
 
 {% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
-    {% if raw_strategy in ['delete+insert', 'replace_window', 'replace_changed_keys', 'replace_rejected_rows'] %}
+    {% if raw_strategy in ['delete+insert', 'replace_window', 'replace_changed_keys', 'replace_rejected_rows',
+                        'replace_recomputed_keys'] %}
         {% do return(raw_strategy) %}
     {% endif %}
     {% do return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) %}
@@ -39,6 +41,8 @@
         {{ spark_rewrite_incremental(source, target, changed_keys_predicate()) }}
     {%- elif strategy == 'replace_rejected_rows' -%}
         {{ spark_rewrite_incremental(source, target, rejected_rows_replaced()) }}
+    {%- elif strategy == 'replace_recomputed_keys' -%}
+        {{ spark_rewrite_incremental(source, target, recomputed_keys_replaced(target ~ '__new')) }}
     {%- else -%}
         {{ dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) }}
     {%- endif -%}

@@ -3,11 +3,26 @@
     whether it is the response that counts for that contact. The free-text
     comment is deliberately left out (PII). The contact's owner and date
     come with the attribution (int_surveys_attributed joins the contact
-    once), not from a second join to the contacts. -#}
+    once), not from a second join to the contacts.
+    Incremental as int_surveys_attributed (replace_recomputed_keys on
+    response_id): a load rewrites the responses that model recomputed in it
+    (attributed_in) and deletes the ones it rejected. Rebuilt in full it
+    cost 0.9-1.4 s of a year-scale daily load. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_recomputed_keys',
+    changed_keys=['response_id'],
+    on_schema_change='fail',
+) }}
+
 with
 
 surveys as (
     select * from {{ ref('int_surveys_attributed') }}
+    {%- if is_incremental() %}
+    -- incremental: the responses recomputed by this load
+    where attributed_in = '{{ invocation_id }}'
+    {%- endif %}
 ),
 
 final as (

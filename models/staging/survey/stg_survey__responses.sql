@@ -1,3 +1,8 @@
+{#- changed_keys: on a load, row-level tests look at the rows of keys the load
+    changed (macros/incremental.sql, get_where_subquery), and
+    int_surveys_attributed replaces the responses whose row changed -#}
+{{ config(changed_keys=['response_id']) }}
+
 with
 
 responses as (
