@@ -221,7 +221,9 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
     that contact's day (int_load_window): the row counts there, as in a full
     build of the same files. Here the calls are on the second of 12 days, and
     the response and the leg (each for another contact, each in a load of its
-    own) on the last."""
+    own) on the last; a second late response goes to a contact whose CSAT
+    already counted, and counts instead (int_surveys_attributed recomputes
+    both responses of that contact on the load)."""
     days = sorted({file_day(f) for f in raw_files(demo_raw)})[:12]
     raw = tmp_path / "raw"
     copy_days(demo_raw, raw, days)
@@ -240,6 +242,14 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
             and contacts.owner_agent_id is not null and contacts.csat_score is null
         order by legs.call_id <> legs.contact_root_call_id desc, legs.call_id
         limit 1""", [days[1]]).fetchone()
+    # a contact whose CSAT already counts: a later response to it counts instead
+    surveyed_id, surveyed_call_id, surveyed_customer, counted_id = con.execute(
+        """select responses.contact_id, responses.call_id, responses.customer_id, responses.response_id
+        from intermediate.int_surveys_attributed as responses
+        where responses.is_counting and responses.survey = 'csat' and responses.attribution_method = 'call_id'
+            and responses.contact_activity_date = ? and responses.contact_id <> ?
+        order by responses.response_id
+        limit 1""", [days[1], contact_id]).fetchone()
     other_id, other_root, other_handle_s = con.execute(
         """select contact_id, source_ref, handle_s from marts.fct_contacts
         where contact_type = 'call' and activity_date = ? and contact_id <> ? and handle_s is not null
@@ -253,7 +263,9 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
     response.write_text(
         '"response_id","customer_id","survey","channel","call_id","ticket_id","sent_at","responded_at","score",'
         '"comment"\n'
-        f'"R-LATE-1","{customer_id}","csat","phone","{call_id}","","{days[-1]} 12:00:00","{days[-1]} 12:30:00","1",\n')
+        f'"R-LATE-1","{customer_id}","csat","phone","{call_id}","","{days[-1]} 12:00:00","{days[-1]} 12:30:00","1",\n'
+        f'"R-LATE-2","{surveyed_customer}","csat","phone","{surveyed_call_id}","","{days[-1]} 12:00:00",'
+        f'"{days[-1]} 12:40:00","2",\n')
     _dbt(project_root, tmp_path, loaded, raw, "run")
     leg = raw / "telephony" / "calls" / "2099-01-02.csv"
     leg.write_text(  # answered after 10 s, 290 s of talk, 20 s of wrap-up: 310 s more handle time
@@ -269,6 +281,12 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
                            [contact_id]).fetchone() == (1,), wh.name
         assert con.execute("select handle_s from marts.fct_contacts where contact_id = ?",
                            [other_id]).fetchone() == (other_handle_s + 310,), wh.name
+        # the later response counts for its contact, the earlier one no longer
+        assert con.execute("select csat_score from marts.fct_contacts where contact_id = ?",
+                           [surveyed_id]).fetchone() == (2,), wh.name
+        assert con.execute("select response_id, is_counting from marts.fct_survey_responses "
+                           "where response_id in (?, 'R-LATE-2') order by response_id",
+                           [counted_id]).fetchall() == sorted([(counted_id, False), ("R-LATE-2", True)]), wh.name
         con.close()
     assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
 

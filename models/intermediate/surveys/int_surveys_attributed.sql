@@ -13,7 +13,12 @@
          date or existence may have changed),
     then every other response of a contact those are or were attributed to
     (whether it counts), and replaces their rows; a response the load
-    rejected is deleted. Rebuilt in full it cost 2.0-2.8 s of a year-scale
+    rejected is deleted. The window reaches back to the contact of every
+    call a changed response or leg names (int_load_window), so b) and c)
+    already hold most of d) and of the contacts' other responses (the
+    tests' cases); d) and that last step keep the rule local, for a change
+    the window does not reach (a transferred leg rejected by a later
+    version leaves its old contact's other responses to re-rank). Rebuilt in full it cost 2.0-2.8 s of a year-scale
     daily load. -#}
 -- depends_on: {{ ref('int_load_window') }} (a load reads the window's start)
 {{ config(
