@@ -212,6 +212,18 @@ def test_a_load_without_new_files_changes_nothing(replayed: dict, project_root: 
     assert differences(wh, copy, ("marts",)) == {}
 
 
+def _build_first_days(demo_raw: Path, project_root: Path, work: Path, n: int) -> tuple[list[str], Path, Path]:
+    """The first `n` days of demo_raw copied to work/raw and built (seeds and models) into
+    work/built.duckdb: (days, raw folder, warehouse)."""
+    days = sorted({file_day(f) for f in raw_files(demo_raw)})[:n]
+    raw = work / "raw"
+    copy_days(demo_raw, raw, days)
+    built = work / "built.duckdb"
+    _dbt(project_root, work, built, raw, "seed")
+    _dbt(project_root, work, built, raw, "run")
+    return days, raw, built
+
+
 def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_raw: Path, project_root: Path,
                                                                           tmp_path: Path):
     """Spec, survey attribution: a response with the call_id of a known leg
@@ -224,12 +236,7 @@ def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_
     own) on the last; a second late response goes to a contact whose CSAT
     already counted, and counts instead (int_surveys_attributed recomputes
     both responses of that contact on the load)."""
-    days = sorted({file_day(f) for f in raw_files(demo_raw)})[:12]
-    raw = tmp_path / "raw"
-    copy_days(demo_raw, raw, days)
-    built = tmp_path / "built.duckdb"
-    _dbt(project_root, tmp_path, built, raw, "seed")
-    _dbt(project_root, tmp_path, built, raw, "run")
+    days, raw, built = _build_first_days(demo_raw, project_root, tmp_path, 12)
 
     con = duckdb.connect(str(built), read_only=True)
     # a transferred leg where there is one: the response belongs to its root's contact
@@ -299,12 +306,7 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
     agent -> unknown customer), and an exact copy of a rejected event in a
     file that sorts first moves the row to that file (the smallest file
     holding a copy). Each load must show what a full build shows."""
-    days = sorted({file_day(f) for f in raw_files(demo_raw)})[:4]
-    raw = tmp_path / "raw"
-    copy_days(demo_raw, raw, days)
-    built = tmp_path / "built.duckdb"
-    _dbt(project_root, tmp_path, built, raw, "seed")
-    _dbt(project_root, tmp_path, built, raw, "run")
+    days, raw, built = _build_first_days(demo_raw, project_root, tmp_path, 4)
     con = duckdb.connect(str(built), read_only=True)
     copied_id, copied_file = con.execute(
         """select record_key, source_file from staging.stg_rejected_rows
