@@ -18,12 +18,20 @@ with
 {% for entity in entities -%}
 base_{{ entity }} as (
     select * from {{ ref('base_' ~ entity) }}
+    {%- if is_incremental() %}
+    -- incremental: the rows this load changed (rejected_rows_replaced)
+    where changed_in = '{{ invocation_id }}'
+    {%- endif %}
 ),
 
 {% endfor -%}
 
 malformed_rows as (
     select * from {{ source('raw_ledger', 'malformed_rows') }}
+    {%- if is_incremental() %}
+    -- incremental: the records this load found (the ledger keeps the others)
+    where loaded_in = '{{ invocation_id }}'
+    {%- endif %}
 ),
 
 rejected as (
@@ -38,10 +46,6 @@ rejected as (
         raw_record_hash
     from base_{{ entity }}
     where reason_code is not null
-    {%- if is_incremental() %}
-        -- incremental: the rows this load changed (rejected_rows_replaced)
-        and changed_in = '{{ invocation_id }}'
-    {%- endif %}
 
     union all
     {%- endfor %}
@@ -55,10 +59,6 @@ rejected as (
         {{ raw_record_json(['source_line', 'error_type', 'csv_line', 'source_file']) }} as raw_record,
         null as raw_record_hash
     from malformed_rows
-    {%- if is_incremental() %}
-    -- incremental: the records this load found (the ledger keeps the others)
-    where loaded_in = '{{ invocation_id }}'
-    {%- endif %}
 ),
 
 final as (
