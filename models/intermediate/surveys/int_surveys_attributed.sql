@@ -18,8 +18,8 @@
     already hold most of d) and of the contacts' other responses (the
     tests' cases); d) and that last step keep the rule local, for a change
     the window does not reach (a transferred leg rejected by a later
-    version leaves its old contact's other responses to re-rank). Rebuilt in full it cost 2.0-2.8 s of a year-scale
-    daily load. -#}
+    version leaves its old contact's other responses to re-rank). Rebuilt
+    in full it cost 2.0-2.8 s of a year-scale daily load. -#}
 -- depends_on: {{ ref('int_load_window') }} (a load reads the window's start)
 {{ config(
     materialized='incremental',
