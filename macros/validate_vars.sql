@@ -1,6 +1,8 @@
 {#- on-run-start, before anything reads a file or builds a model: every
     setting (dbt var) is checked, and a bad one stops the invocation with one
-    line naming the var, its value and what it accepts.
+    line naming the var, its value and what it accepts; then a setting that
+    differs from what the warehouse was built with stops it too
+    (check_build_settings, macros/build_settings.sql).
 
     The rules live in settings_rules() below, next to the defaults in
     dbt_project.yml; docs/settings.md lists them for people. -#}
@@ -86,6 +88,8 @@
     {% if problems %}
         {{ exceptions.raise_compiler_error("Invalid setting: " ~ problems | join('; ') ~ "; fix it in --vars or dbt_project.yml") }}
     {% endif %}
+    {#- valid, and the settings the warehouse was built with (macros/build_settings.sql) -#}
+    {% do check_build_settings() %}
     {{ return('select 1') }}
 {% endmacro %}
 

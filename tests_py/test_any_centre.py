@@ -438,6 +438,98 @@ def test_a_moved_raw_folder_stops_the_build(loaded, tmp_path: Path):
         assert con.execute("select count(*) from staging.base_telephony__calls_parsed").fetchone()[0] == 3  # not double counted
 
 
+# ----------------------------------------------------------------- settings between loads
+
+
+def recorded_settings(work: Path) -> dict[str, str]:
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        return dict(con.execute("select name, value from raw.build_settings").fetchall())
+
+
+def test_a_load_under_other_settings_stops_until_a_whole_rebuild(loaded):
+    """A load keeps the rows earlier loads decided: under other settings it would
+    publish marts that mix both, so it stops before any model (check_build_settings)."""
+    raw, work = loaded
+    select = ["run", "--select", "+stg_telephony__calls"]
+    other = {"telephony_timezone": "Europe/London", "fcr_window_hours": 72}
+    for args in (select, [*select, "--full-refresh"]):  # a selection's full refresh decides only part of the rows
+        proc = dbt(args, raw, work, other)
+        assert proc.returncode != 0
+        assert "Settings differ from those the warehouse was built with" in proc.stdout
+        assert "var telephony_timezone Asia/Shanghai -> Europe/London" in proc.stdout
+        assert "var fcr_window_hours 168 -> 72" in proc.stdout
+        assert "--full-refresh" in proc.stdout
+        assert "1 of 1 START" not in proc.stdout and "START sql" not in proc.stdout  # no model ran
+    assert calls_in_staging(work) == {"C001", "C002", "C003"}
+    # the same settings spelled otherwise, and settings only tables rebuilt by every load read, load on
+    same = {"fcr_window_hours": "168", "service_level_target": "0.80", "alert_min_volume": 0, "holiday_country": "DE"}
+    proc = dbt(select, raw, work, same)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    # a whole rebuild decides every row again: it records the new settings, and loads under them go on
+    proc = dbt(["build", "--full-refresh", "--exclude-resource-type", "test", "unit_test"], raw, work, other)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    recorded = recorded_settings(work)
+    assert recorded["var telephony_timezone"] == "Europe/London" and recorded["var fcr_window_hours"] == "72"
+    assert dbt(select, raw, work, other).returncode == 0
+    assert dbt(select, raw, work).returncode != 0  # and the defaults are now the other settings
+
+
+def test_the_record_holds_the_seeds_incremental_models_read(loaded, project_root: Path):
+    """The seeds an incremental model reads (SLA policies, business hours, holidays feed
+    int_contact_sla) are recorded by dbt's checksum of their file; a changed one stops a load."""
+    import hashlib
+
+    raw, work = loaded
+    recorded = recorded_settings(work)
+    seeds = {name.removeprefix("seed "): value for name, value in recorded.items() if name.startswith("seed ")}
+    assert set(seeds) == {"sla_policies", "business_hours", "public_holidays"}  # not kpi_targets: alerts are rebuilt
+    for name, checksum in seeds.items():
+        text = (project_root / "seeds" / f"{name}.csv").read_text(encoding="utf-8")
+        assert checksum == hashlib.sha256(text.strip().encode()).hexdigest()  # dbt's: the file's text, stripped
+    with duckdb.connect(str(work / "warehouse.duckdb")) as con:
+        con.execute("update raw.build_settings set value = 'an older file' where name = 'seed sla_policies'")
+    proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+    assert proc.returncode != 0
+    assert "seed sla_policies (its file changed)" in proc.stdout and "--full-refresh" in proc.stdout
+
+
+def test_settings_left_out_of_the_record_are_read_only_by_tables_every_load_rebuilds(loaded, project_root: Path):
+    """alert_min_volume and holiday_country may change between loads (settings_rebuilt_every_load):
+    only table models without an incremental model downstream may read them."""
+    import json
+    import re
+
+    raw, work = loaded
+    assert "var fcr_window_hours" in recorded_settings(work)
+    manifest = json.loads((work / "target" / "manifest.json").read_text())
+    nodes, children = manifest["nodes"], manifest["child_map"]
+
+    def downstream(uid: str) -> set[str]:
+        seen, todo = set(), [uid]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return seen
+
+    exempt = re.search(r"settings_rebuilt_every_load\(\) %}.*?return\((\[.*?\])\)",
+                       (project_root / "macros" / "build_settings.sql").read_text(), re.S).group(1)
+    exempt = json.loads(exempt.replace("'", '"'))
+    assert exempt == ["alert_min_volume", "holiday_country"]
+    by_path = {n["original_file_path"]: uid for uid, n in nodes.items() if n["resource_type"] == "model"}
+    for name in exempt:
+        readers = [p.relative_to(project_root).as_posix() for folder in ("models", "macros")
+                   for p in (project_root / folder).rglob("*.sql") if re.search(rf"var\(\s*['\"]{name}['\"]", p.read_text())]
+        assert readers, name
+        for path in readers:
+            assert path in by_path, f"{name} is read by {path}, not a model: any model could call it"
+            uid = by_path[path]
+            assert nodes[uid]["config"]["materialized"] == "table", (name, path)
+            assert not [d for d in downstream(uid) if nodes.get(d, {}).get("config", {}).get("materialized")
+                        == "incremental"], (name, path)
+
+
 def test_an_empty_raw_folder_fails_instead_of_publishing_empty_marts(tmp_path: Path):
     raw = tmp_path / "raw"
     (raw / "crm/agents").mkdir(parents=True)
