@@ -32,6 +32,27 @@ def run_dbt_captured(args: list[str], raw: Path, work: Path, vars: dict | None =
     return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
 
 
+def rejected_rows_differences(a: tuple[str, Path], b: tuple[str, Path], attach: dict[str, Path],
+                              with_hash: bool = True) -> tuple[int, int]:
+    """(rows only in a, rows only in b) of two stg_rejected_rows tables, each given as a
+    DuckDB relation expression and the raw folder it was built from: every column
+    compared, the raw folder's path taken out of source_file and of a malformed
+    record's raw_record. `attach`: warehouse files the expressions name, by alias
+    (read-only). with_hash=False leaves raw_record_hash out (a number on DuckDB, hex
+    text on Spark). Fails on an empty `a`: an empty comparison shows nothing."""
+    import duckdb
+
+    columns = ("entity, reason_code, record_key, replace(source_file, '{raw}', '') as source_file, source_line, "
+               "replace(raw_record, '{raw}', '') as raw_record" + (", raw_record_hash" if with_hash else ""))
+    x, y = (f"select {columns.format(raw=str(raw.resolve()))} from {relation}" for relation, raw in (a, b))
+    with duckdb.connect() as con:
+        for alias, path in attach.items():
+            con.execute(f"attach '{path}' as {alias} (read_only)")
+        assert con.execute(f"select count(*) from ({x})").fetchone()[0] > 0
+        return tuple(con.execute(f"select count(*) from ({p} except all {q})").fetchone()[0]
+                     for p, q in ((x, y), (y, x)))
+
+
 COLUMNS = {
     "crm/agents": ["agent_id", "full_name", "email", "team", "site", "timezone", "hired_on", "left_on", "updated_at"],
     "crm/customers": ["customer_id", "full_name", "email", "phone", "city", "segment", "created_at", "updated_at"],

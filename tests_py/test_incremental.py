@@ -18,6 +18,7 @@ import pytest
 from ccw.paths import file_day, raw_files
 
 from spark_engines import copy_days
+from staging_fixture import rejected_rows_differences as compare_rejected_rows
 
 
 def _tables(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> list[str]:
@@ -33,7 +34,7 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, table: str) -
 
 
 # columns naming the dbt invocation that wrote the row (int_surveys_attributed)
-INVOCATION_COLUMNS = ("attributed_in",)
+INVOCATION_COLUMNS = ("attributed_in", "computed_in")
 
 
 def differences(reference: Path, candidate: Path, schemas: tuple[str, ...], skip: tuple[str, ...] = (),
@@ -135,21 +136,11 @@ def test_day_by_day_loads_equal_one_full_build(replayed: dict, demo_raw: Path, d
 
 
 def rejected_rows_differences(reference: Path, reference_raw: Path, candidate: Path, candidate_raw: Path) -> tuple:
-    """(rows only in reference, rows only in candidate) of staging.stg_rejected_rows,
-    every column compared, the raw folder's path taken out of source_file and
-    of a malformed record's raw_record."""
-    con = duckdb.connect()
-    query = ("select entity, reason_code, record_key, replace(source_file, '{raw}', '') as source_file, source_line, "
-             "replace(raw_record, '{raw}', '') as raw_record, raw_record_hash from {db}.staging.stg_rejected_rows")
-    con.execute(f"attach '{reference}' as ref (read_only)")
-    con.execute(f"attach '{candidate}' as cand (read_only)")
-    a = query.format(raw=str(reference_raw.resolve()), db="ref")
-    b = query.format(raw=str(candidate_raw.resolve()), db="cand")
-    total = con.execute(f"select count(*) from ({a})").fetchone()[0]
-    assert total > 0
-    counts = tuple(con.execute(f"select count(*) from ({x} except all {y})").fetchone()[0] for x, y in ((a, b), (b, a)))
-    con.close()
-    return counts
+    """(rows only in reference, rows only in candidate) of staging.stg_rejected_rows
+    (staging_fixture.rejected_rows_differences: the raw folder's path taken out)."""
+    return compare_rejected_rows(("ref.staging.stg_rejected_rows", reference_raw),
+                                 ("cand.staging.stg_rejected_rows", candidate_raw),
+                                 {"ref": reference, "cand": candidate})
 
 
 def test_day_by_day_loads_decide_every_raw_row_as_one_full_build(replayed: dict, demo_warehouse: Path):
@@ -341,6 +332,52 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
     assert shown == {"M-PENDING-1": "unknown_customer 2099-01-01.csv",
                      copied_id: shown[copied_id].split(" ")[0] + " 2000-01-01.csv"}, shown
     assert rejected_rows_differences(refreshed, raw, loaded, raw) == (0, 0)
+    assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
+
+
+def test_a_load_recomputes_the_sla_of_the_tickets_of_an_agent_who_moved(demo_raw: Path, project_root: Path,
+                                                                        tmp_path: Path):
+    """A ticket's business-hours SLA counts the hours of its current assignee's
+    site (int_ticket_sla). A load recomputes the tickets it changed and the
+    open ones; a solved ticket keeps its row, unless its agent moved to a site
+    with other hours: here to one business_hours does not list (the `default`
+    hours count). The load must give what a full build gives."""
+    import csv
+
+    days, raw, built = _build_first_days(demo_raw, project_root, tmp_path, 4)
+    con = duckdb.connect(str(built), read_only=True)
+    agent = con.execute(
+        """select agents.agent_id, agents.full_name, agents.email, agents.team, agents.site, agents.timezone,
+            cast(agents.hired_on as varchar), cast(agents.left_on as varchar)
+        from staging.stg_crm__agents as agents
+        inner join marts.fct_tickets as tickets on agents.agent_id = tickets.assignee_agent_id
+        where agents.is_current and tickets.is_solved and tickets.sla_hours = 'business'
+        group by all order by count(*) desc, agents.agent_id limit 1""").fetchone()
+    before = dict(con.execute(
+        """select ticket_id, business_resolution_s from marts.fct_tickets
+        where assignee_agent_id = ? and is_solved and sla_hours = 'business'""", [agent[0]]).fetchall())
+    con.close()
+    assert agent[4] != "default" and len(before) > 1, (agent, before)
+    with (raw / "crm" / "agents" / "2099-01-01.csv").open("w", newline="") as f:
+        writer = csv.writer(f, quoting=csv.QUOTE_ALL)
+        writer.writerow(["agent_id", "full_name", "email", "team", "site", "timezone", "hired_on", "left_on",
+                         "updated_at"])
+        writer.writerow([*agent[:4], "Remote", *agent[5:7], agent[7] or "", f"{days[-1]}T23:00:00Z"])
+    loaded = tmp_path / "loaded.duckdb"
+    loaded.write_bytes(built.read_bytes())
+    _dbt(project_root, tmp_path, loaded, raw, "run")
+    refreshed = tmp_path / "refreshed.duckdb"
+    refreshed.write_bytes(loaded.read_bytes())
+    _dbt(project_root, tmp_path, refreshed, raw, "run", "--full-refresh")
+    con = duckdb.connect(str(refreshed), read_only=True)
+    after = dict(con.execute(
+        """select ticket_id, business_resolution_s from marts.fct_tickets
+        where assignee_agent_id = ? and is_solved and sla_hours = 'business'""", [agent[0]]).fetchall())
+    sites = con.execute("""select distinct sla_site from intermediate.int_ticket_sla as sla
+        inner join marts.fct_tickets as tickets using (ticket_id) where tickets.assignee_agent_id = ?""",
+                        [agent[0]]).fetchall()
+    con.close()
+    assert sites == [("default",)] and after.keys() == before.keys() and after != before, (sites, before, after)
     assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
 
 

@@ -26,6 +26,7 @@ import pytest
 from ccw.warehouse.engines import compare_tables
 
 from spark_engines import DAYS, RERUN, tables_of
+from staging_fixture import rejected_rows_differences
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -108,17 +109,10 @@ def test_day_by_day_loads_on_spark_equal_one_full_spark_build(engines: dict):
     assert [d for d in diffs if not d.identical] == []
     # stg_rejected_rows is incremental too (replace_rejected_rows on Spark: one rewrite); each
     # build names its own raw folder, and raw_record_hash is a number on DuckDB, hex text on Spark
-    columns = ("entity, reason_code, record_key, replace(source_file, '{raw}', ''), source_line, "
-               "replace(raw_record, '{raw}', '')")
-    ours = f"select {columns.format(raw=engines['raw'].resolve())} from w.staging.stg_rejected_rows"
-    theirs = (f"select {columns.format(raw=engines['first_raw'].resolve())} "
-              f"from read_parquet('{spark_dir / 'staging.db' / 'stg_rejected_rows' / '*.parquet'}')")
-    with duckdb.connect() as con:
-        con.execute(f"attach '{engines['duckdb']}' as w (read_only)")
-        rows = con.execute(f"select count(*) from ({ours})").fetchone()[0]
-        only = [con.execute(f"select count(*) from ({a} except all {b})").fetchone()[0]
-                for a, b in ((ours, theirs), (theirs, ours))]
-    assert rows > 0 and only == [0, 0], (rows, only)
+    spark_rejected = f"read_parquet('{spark_dir / 'staging.db' / 'stg_rejected_rows' / '*.parquet'}')"
+    assert rejected_rows_differences(("w.staging.stg_rejected_rows", engines["raw"]),
+                                     (spark_rejected, engines["first_raw"]),
+                                     {"w": engines["duckdb"]}, with_hash=False) == (0, 0)
 
     # the windowed tables are laid out by activity date, one folder per day the table holds
     partitioned = {p.name: p for p in spark_dir.glob("*.db/*") if any(p.glob("activity_date=*"))}

@@ -1,17 +1,37 @@
 {#- Current (latest) version of every ticket, with its resolution time when
-    it is solved or closed with a `solved_at`. -#}
+    it is solved or closed with a `solved_at`.
+    Incremental as int_ticket_sla (replace_recomputed_keys on ticket_id): a
+    load rewrites the tickets that model recomputed in it (computed_in: the
+    tickets the load changed, every open one, those whose site changed; a
+    ticket whose int_tickets_resolved row changed is one the load changed)
+    and deletes the ones it rejected. Rebuilt in full it cost 0.9-1.1 s of a
+    year-scale daily load. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_recomputed_keys',
+    changed_keys=['ticket_id'],
+    on_schema_change='fail',
+) }}
+
 with
+
+ticket_sla as (
+    select * from {{ ref('int_ticket_sla') }}
+    {%- if is_incremental() %}
+    -- incremental: the tickets recomputed by this load
+    where computed_in = '{{ invocation_id }}'
+    {%- endif %}
+),
 
 tickets as (
     select * from {{ ref('stg_crm__tickets') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_sla.ticket_id from ticket_sla)
+    {%- endif %}
 ),
 
 tickets_resolved as (
     select * from {{ ref('int_tickets_resolved') }}
-),
-
-ticket_sla as (
-    select * from {{ ref('int_ticket_sla') }}
 ),
 
 final as (

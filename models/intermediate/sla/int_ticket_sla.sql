@@ -4,7 +4,27 @@
     hours count (the current assignee's site, else `default`), and the time
     from created_at to solved_at (solved or closed tickets) or, for a ticket
     still open, to the data horizon (the latest updated_at of any ticket), in
-    calendar or business seconds as the policy says. -#}
+    calendar or business seconds as the policy says.
+
+    Incremental (macros/incremental.sql, replace_recomputed_keys on
+    ticket_id). A ticket's row depends on its own current version, the site
+    of its assignee's current version, the seeds and settings (which a load
+    cannot change: raw.build_settings, macros/build_settings.sql) and, while
+    it is open, the horizon. A load recomputes
+      a) the tickets whose row it changed (base_crm__tickets; one it rejected
+         now is deleted),
+      b) every open ticket: its clock runs to the horizon, which moves,
+      c) the tickets whose site is not the one their row holds (an agent
+         moved to another site, or a site's hours were added),
+    and marks them computed_in this invocation for fct_tickets. Every solved
+    ticket otherwise keeps its row. Rebuilt in full it cost 2.3-2.9 s of a
+    year-scale daily load (525 k tickets, 22 % of them open). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_recomputed_keys',
+    changed_keys=['ticket_id'],
+    on_schema_change='fail',
+) }}
 
 with
 
@@ -26,13 +46,12 @@ horizon as (
     from tickets
 ),
 
-tickets_sited as (
+every_ticket_sited as (
     select
         tickets.ticket_id,
         tickets.priority,
         tickets.channel,
         tickets.created_at,
-        cast({{ reporting_date('tickets.created_at') }} as date) as created_date,
         case
             when tickets.status in ('solved', 'closed') and tickets.solved_at is not null
                 then tickets.solved_at
@@ -43,6 +62,53 @@ tickets_sited as (
         on tickets.assignee_agent_id = agents.agent_id
     left join business_sites
         on agents.site = business_sites.site
+),
+
+{% if is_incremental() -%}
+previous as (
+    select
+        ticket_id,
+        sla_site
+    from {{ this }}
+),
+
+recomputed_ids as (
+    -- a) rows the load changed
+    select ticket_id from tickets
+    where {{ changed_keys_predicate() }}
+
+    union
+
+    -- b) open: its clock runs to the horizon
+    select ticket_id from every_ticket_sited
+    where solved_at is null
+
+    union
+
+    -- c) the site that counts is no longer the one recorded
+    select previous.ticket_id
+    from previous
+    inner join every_ticket_sited
+        on previous.ticket_id = every_ticket_sited.ticket_id
+    where previous.sla_site != every_ticket_sited.site
+),
+
+{% endif -%}
+
+tickets_sited as (
+    select
+        ticket_id,
+        priority,
+        channel,
+        created_at,
+        cast({{ reporting_date('created_at') }} as date) as created_date,
+        solved_at,
+        site
+    from every_ticket_sited
+    {%- if is_incremental() %}
+    -- incremental: the tickets this load recomputes (the header's a-c)
+    where ticket_id in (select recomputed_ids.ticket_id from recomputed_ids)
+    {%- endif %}
 ),
 
 policies as (
@@ -103,7 +169,8 @@ final as (
             false
         ) as is_resolution_sla_breached,
         resolution_target_s - case when sla_hours = 'business' then business_s else calendar_s end
-            as resolution_time_to_breach_s
+            as resolution_time_to_breach_s,
+        '{{ invocation_id }}' as computed_in
     from measured
 )
 
