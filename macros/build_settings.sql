@@ -49,9 +49,11 @@
         {% endif %}
     {% endfor %}
     {% set seeds = {} %}
+    {#- one walk for all of them: a node's seeds are collected once -#}
+    {% set visited = {} %}
     {% for node in graph.nodes.values() %}
         {% if node.resource_type == 'model' and node.config.materialized == 'incremental' %}
-            {% do seeds_upstream(node, seeds, []) %}
+            {% do seeds_upstream(node, seeds, visited) %}
         {% endif %}
     {% endfor %}
     {% for unique_id in seeds %}
@@ -63,11 +65,12 @@
     {{ return(rows) }}
 {% endmacro %}
 
-{#- adds to `found` (a dict used as a set) every seed `node` depends on, through any models -#}
+{#- adds to `found` every seed `node` depends on, through any models, skipping
+    the nodes in `visited` (both dicts used as sets) -#}
 {% macro seeds_upstream(node, found, visited) %}
     {% for parent in node.depends_on.nodes %}
         {% if parent not in visited %}
-            {% do visited.append(parent) %}
+            {% do visited.update({parent: true}) %}
             {% if parent.startswith('seed.') %}
                 {% do found.update({parent: true}) %}
             {% elif parent in graph.nodes %}
@@ -112,9 +115,9 @@
     {{ return(adapter.dispatch('create_build_settings_table', 'contact_center')()) }}
 {% endmacro %}
 {% macro default__create_build_settings_table() %}
-    {% do run_query('create schema if not exists raw') %}
-    {% do run_query('create table if not exists raw.build_settings (name ' ~ dbt.type_string() ~ ', value '
-        ~ dbt.type_string() ~ ')') %}
+    {#- one round trip: every query through dbt costs milliseconds, and this hook runs alone before any model -#}
+    {% do run_query('create schema if not exists raw; create table if not exists raw.build_settings (name '
+        ~ dbt.type_string() ~ ', value ' ~ dbt.type_string() ~ ')') %}
 {% endmacro %}
 {% macro spark__create_build_settings_table() %}
     {% do run_query('create schema if not exists raw') %}
