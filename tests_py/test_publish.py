@@ -182,6 +182,23 @@ def test_bad_settings_end_ccw_build_with_one_line(demo_raw, tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+def test_a_load_under_other_settings_ends_with_one_line_and_publishes_nothing(demo_raw, demo_warehouse, tmp_path):
+    """The settings a warehouse was built with are kept in it (raw.build_settings); a load
+    under others would publish marts that mix both, so `ccw build` stops, saying which."""
+    published = tmp_path / "published.duckdb"
+    shutil.copy2(demo_warehouse, published)
+    before = published.read_bytes()
+    proc = _ccw("build", "--raw-dir", str(demo_raw), "--warehouse", str(published),
+                "--vars", "{fcr_window_hours: 72}")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 2
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: Settings differ from those the warehouse was built with: "
+                           "var fcr_window_hours 168 -> 72"), err[-2000:]
+    assert "ccw build --full-refresh" in last and "\x1b[" not in err and "Traceback" not in err
+    assert published.read_bytes() == before
+
+
 def test_a_failing_data_test_names_the_test_and_its_file(demo_raw, tmp_path):
     # a raw folder whose only row (an agent without a team) is rejected leaves fct_agent_daily empty
     raw = tmp_path / "raw"
