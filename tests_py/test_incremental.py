@@ -215,6 +215,15 @@ def _build_first_days(demo_raw: Path, project_root: Path, work: Path, n: int) ->
     return days, raw, built
 
 
+def _refreshed_copy(loaded: Path, raw: Path, project_root: Path, work: Path) -> Path:
+    """work/refreshed.duckdb: a copy of `loaded` rebuilt from every file of `raw`
+    (`dbt run --full-refresh`), what a full build of those files gives."""
+    refreshed = work / "refreshed.duckdb"
+    refreshed.write_bytes(loaded.read_bytes())
+    _dbt(project_root, work, refreshed, raw, "run", "--full-refresh")
+    return refreshed
+
+
 def test_a_late_survey_or_leg_of_an_old_call_reaches_its_contact_on_a_load(demo_raw: Path, project_root: Path,
                                                                           tmp_path: Path):
     """Spec, survey attribution: a response with the call_id of a known leg
@@ -321,9 +330,7 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
     (agents / "2099-01-02.csv").write_text(f'{agent_header}\n"A-LATE-1",{",".join(agent_fields[1:])}\n')
     (messages / "2000-01-01.csv").write_text(f"{header}\n{copied_line[0]}\n")
     _dbt(project_root, tmp_path, loaded, raw, "run")
-    refreshed = tmp_path / "refreshed.duckdb"
-    refreshed.write_bytes(loaded.read_bytes())
-    _dbt(project_root, tmp_path, refreshed, raw, "run", "--full-refresh")
+    refreshed = _refreshed_copy(loaded, raw, project_root, tmp_path)
     con = duckdb.connect(str(refreshed), read_only=True)
     shown = dict(con.execute(
         """select record_key, reason_code || ' ' || regexp_extract(source_file, '[^/]+$')
@@ -366,9 +373,7 @@ def test_a_load_recomputes_the_sla_of_the_tickets_of_an_agent_who_moved(demo_raw
     loaded = tmp_path / "loaded.duckdb"
     loaded.write_bytes(built.read_bytes())
     _dbt(project_root, tmp_path, loaded, raw, "run")
-    refreshed = tmp_path / "refreshed.duckdb"
-    refreshed.write_bytes(loaded.read_bytes())
-    _dbt(project_root, tmp_path, refreshed, raw, "run", "--full-refresh")
+    refreshed = _refreshed_copy(loaded, raw, project_root, tmp_path)
     con = duckdb.connect(str(refreshed), read_only=True)
     after = dict(con.execute(
         """select ticket_id, business_resolution_s from marts.fct_tickets
