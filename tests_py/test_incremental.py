@@ -342,29 +342,43 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
     assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
 
 
-def test_a_load_recomputes_the_sla_of_the_tickets_of_an_agent_who_moved(demo_raw: Path, project_root: Path,
-                                                                        tmp_path: Path):
-    """A ticket's business-hours SLA counts the hours of its current assignee's
-    site (int_ticket_sla). A load recomputes the tickets it changed and the
-    open ones; a solved ticket keeps its row, unless its agent moved to a site
-    with other hours: here to one business_hours does not list (the `default`
-    hours count). The load must give what a full build gives."""
+def test_an_agent_who_moves_site_reaches_their_old_tickets_and_days_on_a_load(demo_raw: Path, project_root: Path,
+                                                                               tmp_path: Path):
+    """Business-hours SLA counts the hours of the agent's current site
+    (int_contact_sla, int_ticket_sla), whatever the contact's or ticket's
+    date. A load recomputes the tickets it changed and the open ones; a
+    solved ticket keeps its row unless its agent's site changed, and the
+    windowed models recompute the days of the load window only, unless an
+    agent's current site changed (int_load_window). Here an agent moves on
+    the last of 12 days, to a site business_hours does not list (the
+    `default` hours count); their first-response SLA on the second day,
+    older than the window reaches, changes, and so do their solved tickets'.
+    The load must give what a full build gives."""
     import csv
 
-    days, raw, built = _build_first_days(demo_raw, project_root, tmp_path, 4)
+    days, raw, built = _build_first_days(demo_raw, project_root, tmp_path, 12)
     con = duckdb.connect(str(built), read_only=True)
     agent = con.execute(
         """select agents.agent_id, agents.full_name, agents.email, agents.team, agents.site, agents.timezone,
             cast(agents.hired_on as varchar), cast(agents.left_on as varchar)
         from staging.stg_crm__agents as agents
-        inner join marts.fct_tickets as tickets on agents.agent_id = tickets.assignee_agent_id
-        where agents.is_current and tickets.is_solved and tickets.sla_hours = 'business'
-        group by all order by count(*) desc, agents.agent_id limit 1""").fetchone()
-    before = dict(con.execute(
-        """select ticket_id, business_resolution_s from marts.fct_tickets
-        where assignee_agent_id = ? and is_solved and sla_hours = 'business'""", [agent[0]]).fetchall())
+        inner join marts.fct_agent_daily as daily on agents.agent_id = daily.agent_id
+        where agents.is_current and daily.activity_date = ? and agents.site <> 'default'
+            and agents.agent_id in (select assignee_agent_id from marts.fct_tickets
+                                    where is_solved and sla_hours = 'business')
+        order by daily.first_response_sla_contacts desc, agents.agent_id limit 1""", [days[1]]).fetchone()
+
+    def sla_of(con: duckdb.DuckDBPyConnection) -> tuple:
+        tickets = dict(con.execute(
+            """select ticket_id, business_resolution_s from marts.fct_tickets
+            where assignee_agent_id = ? and is_solved and sla_hours = 'business'""", [agent[0]]).fetchall())
+        day = con.execute("""select first_response_sla_contacts, first_response_sla_met from marts.fct_agent_daily
+            where agent_id = ? and activity_date = ?""", [agent[0], days[1]]).fetchone()
+        return tickets, day
+
+    before = sla_of(con)
     con.close()
-    assert agent[4] != "default" and len(before) > 1, (agent, before)
+    assert len(before[0]) > 1 and before[1][0] > 0, (agent, before)
     with (raw / "crm" / "agents" / "2099-01-01.csv").open("w", newline="") as f:
         writer = csv.writer(f, quoting=csv.QUOTE_ALL)
         writer.writerow(["agent_id", "full_name", "email", "team", "site", "timezone", "hired_on", "left_on",
@@ -375,14 +389,14 @@ def test_a_load_recomputes_the_sla_of_the_tickets_of_an_agent_who_moved(demo_raw
     _dbt(project_root, tmp_path, loaded, raw, "run")
     refreshed = _refreshed_copy(loaded, raw, project_root, tmp_path)
     con = duckdb.connect(str(refreshed), read_only=True)
-    after = dict(con.execute(
-        """select ticket_id, business_resolution_s from marts.fct_tickets
-        where assignee_agent_id = ? and is_solved and sla_hours = 'business'""", [agent[0]]).fetchall())
+    after = sla_of(con)
     sites = con.execute("""select distinct sla_site from intermediate.int_ticket_sla as sla
         inner join marts.fct_tickets as tickets using (ticket_id) where tickets.assignee_agent_id = ?""",
                         [agent[0]]).fetchall()
     con.close()
-    assert sites == [("default",)] and after.keys() == before.keys() and after != before, (sites, before, after)
+    assert sites == [("default",)], sites
+    assert after[0].keys() == before[0].keys() and after[0] != before[0], (before, after)
+    assert after[1] != before[1], (before, after)  # the second day's first-response SLA, outside the window
     assert differences(refreshed, loaded, ("marts", "intermediate"), skip=("int_load_window",)) == {}
 
 

@@ -102,6 +102,48 @@ new_agents as (
         )
 ),
 
+agent_versions as (
+    -- the clean versions of the agents this invocation changed, newest first,
+    -- and newest first among those it did not change (agents are versioned
+    -- by history: a clean version stays clean, so the newest unchanged one
+    -- was the current version before this invocation)
+    select
+        agent_id,
+        site,
+        changed_in = '{{ invocation_id }}' as is_changed,
+        row_number() over (partition by agent_id order by updated_at desc) as recency,
+        row_number() over (
+            partition by agent_id, changed_in = '{{ invocation_id }}'
+            order by updated_at desc
+        ) as recency_in_kind
+    from {{ ref('base_crm__agents') }}
+    where
+        is_clean
+        and agent_id in (
+            select changed_agents.agent_id from {{ ref('base_crm__agents') }} as changed_agents
+            where changed_agents.changed_in = '{{ invocation_id }}'
+        )
+),
+
+moved_agents as (
+    -- an agent whose new current version names another site: business hours
+    -- are the current site's for every SLA of theirs, whatever its date
+    -- (int_contact_sla, int_ticket_sla), so every earlier day is reached
+    select
+        'crm__agents (site of the current version)' as entity,
+        0 as changed_rows,
+        case when count(*) > 0 then date '1900-01-01' end as earliest_impact_date
+    from agent_versions as now_current
+    inner join agent_versions as was_current
+        on now_current.agent_id = was_current.agent_id
+    where
+        now_current.recency = 1
+        and now_current.is_changed
+        and was_current.recency_in_kind = 1
+        and not was_current.is_changed
+        and now_current.site is distinct from was_current.site
+),
+
 changed_call_references as (
     -- rows that name a call leg by id: a survey response's call_id (it
     -- belongs to that leg's call contact, however much later it was sent:
@@ -140,6 +182,8 @@ changes as (
     select * from changed_call_contacts
     union all
     select * from new_agents
+    union all
+    select * from moved_agents
 ),
 
 final as (
