@@ -14,8 +14,9 @@
       a) the tickets whose row it changed (base_crm__tickets; one it rejected
          now is deleted),
       b) every open ticket: its clock runs to the horizon, which moves,
-      c) the tickets whose site is not the one their row holds (an agent
-         moved to another site, or a site's hours were added),
+      c) the tickets whose site is not the one their row holds (their
+         agent moved to another site; int_load_window then reaches every
+         windowed day as well),
     and marks them computed_in this invocation for fct_tickets. Every solved
     ticket otherwise keeps its row. Rebuilt in full it cost 2.3-2.9 s of a
     year-scale daily load (525 k tickets, 22 % of them open). -#}
