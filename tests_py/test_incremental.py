@@ -33,7 +33,7 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, table: str) -
         "order by column_index", [db, schema, table]).fetchall()]
 
 
-# columns naming the dbt invocation that wrote the row (int_surveys_attributed)
+# columns naming the dbt invocation that wrote the row (int_surveys_attributed, int_ticket_sla)
 INVOCATION_COLUMNS = ("attributed_in", "computed_in")
 
 

@@ -9,7 +9,7 @@
       replace_window  (the windowed models, macros/incremental.sql)
       replace_changed_keys (keyed tables, macros/incremental.sql)
       replace_rejected_rows (stg_rejected_rows, macros/incremental.sql)
-      replace_recomputed_keys (int_surveys_attributed, macros/incremental.sql)
+      replace_recomputed_keys (the survey and ticket SLA pairs, macros/incremental.sql)
     A windowed table with a reporting-date column is partitioned by it
     (window_partition_by, macros/incremental.sql): a load drops the days of
     its window and writes them again with insert overwrite in dynamic
