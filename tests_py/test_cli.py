@@ -67,3 +67,18 @@ def test_readme_ccw_commands_parse_as_written():
         command = cli.get_command(ctx, words[0])
         assert command is not None, line
         command.make_context(words[0], words[1:])  # raises click.UsageError when the line does not parse
+
+
+def test_a_failed_replay_is_one_readable_line_without_colour_codes(demo_raw, tmp_path):
+    """`ccw replay` runs dbt in its own process (DbtSession): off a terminal,
+    dbt's lines about what failed come without ANSI colour codes, and the
+    error is one line naming the load and where its log is."""
+    out = _ccw("replay", str(demo_raw), str(tmp_path / "raw"), str(tmp_path / "w.duckdb"),
+               "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+               "--command", "run-operation no_such_macro")
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "no_such_macro" in out.stdout  # dbt says what failed
+    lines = [ln for ln in out.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: dbt run-operation no_such_macro on the load of "), out.stderr
+    assert "dbt.log" in lines[0]
+    assert "\x1b[" not in out.stdout + out.stderr and "Traceback" not in out.stderr

@@ -251,6 +251,8 @@ class DbtSession:
         self.log_path = Path(log_path)
         self.common = ["--profiles-dir", str(PROJECT_ROOT / "profiles"), "--project-dir", str(self.project),
                        "--target-path", str(target_path), "--log-path", str(log_path), "--quiet"]
+        if not sys.stdout.isatty():  # dbt's lines about failed nodes, without colour codes in a pipe or file
+            self.common.append("--no-use-colors")
         self._saved: dict[str, str | None] = {}
         self._runner = None
 
