@@ -208,9 +208,46 @@ where {{ load_window_predicate() }}
     {%- set base = changed_keys_base() -%}
     {%- set parts = [] -%}
     {%- for k in keys -%}
-        {%- do parts.append(k ~ " in (select " ~ k ~ " from " ~ base ~ " where changed_in = '" ~ invocation_id ~ "')") -%}
+        {%- do parts.append(k ~ " in (select " ~ k ~ " from " ~ base ~ " where changed_in = '" ~ invocation_id ~ "')"
+            ~ changed_key_bounds(base, k, k)) -%}
     {%- endfor -%}
     {{ parts | join(' and ') }}
+{%- endmacro %}
+
+{#- ` and <column> between <lo> and <hi>`: the smallest and largest `key` of
+    the rows of the base_ model `relation` changed_in this invocation, read
+    now (that model ran earlier in the invocation) and written as literals.
+    They change no result where they are added to a test or to
+    changed_keys_predicate (every key of the rows changed lies between
+    them); they let the engine skip the stored row groups whose keys all
+    lie outside, which its semi-join on the keys does not (DuckDB probes
+    every row of the table with them). Ids that grow with time (a
+    message's, a ticket's) put a day's keys in the newest row groups: the
+    primary key test of a year's stg_messaging__messages on a day's load
+    reads 1 of 85 row groups, 0.43 -> 0.02 s. Literals, not subqueries:
+    DuckDB joins a subquery's bound to every row instead (a year's
+    customers, whose ids do not grow with time: 0.02 -> 0.06 s). A null
+    bound (no row changed) keeps no row, as the semi-join it is added to.
+    Empty before execution (parsing) and when a bound holds a quote or a
+    backslash (no literal written the same way on every engine). -#}
+{% macro changed_key_bounds(relation, key, column) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {#- the values behind a marker: dbt's result table would read an id
+        such as '007' as the number 7 -#}
+    {%- set found = run_query("select concat('#', cast(min(" ~ key ~ ") as string)), concat('#', cast(max(" ~ key
+        ~ ") as string)), lower(typeof(min(" ~ key ~ "))) from " ~ relation ~ " where changed_in = '" ~ invocation_id ~ "'") -%}
+    {%- set row = found.rows[0] -%}
+    {%- set bounds = [] -%}
+    {%- for value in [row[0], row[1]] -%}
+        {%- if value is none -%}
+            {%- do bounds.append('cast(null as ' ~ row[2] ~ ')') -%}
+        {%- elif "'" in value or "\\" in value -%}
+            {{ return('') }}
+        {%- else -%}
+            {%- do bounds.append("cast('" ~ value[1:] ~ "' as " ~ row[2] ~ ")") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(' and ' ~ column ~ ' between ' ~ bounds | join(' and ')) }}
 {%- endmacro %}
 
 {#- `where <changed_keys_predicate>` on a changed_keys model's input, on
@@ -313,7 +350,7 @@ where {{ load_window_predicate() }}
     {#- one macro on purpose: dbt's partial parsing renders this override
         before it knows macros added in the same change, so it calls only
         project macros an earlier change added (reporting_midnight_utc,
-        changed_keys_base) -#}
+        changed_keys_base), or asks first (changed_key_bounds is defined) -#}
     {%- set predicates = [] -%}
     {%- if config.get('where') -%}{%- do predicates.append('(' ~ config.get('where') ~ ')') -%}{%- endif -%}
     {%- set scope = '' -%}
@@ -356,12 +393,20 @@ where {{ load_window_predicate() }}
                     {%- set scope = scope ~ ' or not is_final' -%}
                 {%- endif -%}
             {%- elif changed_view -%}
+                {%- set base = changed_keys_base(tested) -%}
                 {%- set conditions = ["changed.changed_in = '" ~ invocation_id ~ "'"] -%}
+                {%- set bounds = [] -%}
                 {%- for k in tested.config.changed_keys -%}
                     {%- do conditions.append('changed.' ~ k ~ ' = scoped.' ~ k) -%}
+                    {#- `is defined`: a parse by dbt's partial parsing from
+                        a target folder older than changed_key_bounds does
+                        not know it (bounds only matter when executing) -#}
+                    {%- if changed_key_bounds is defined -%}
+                        {%- do bounds.append(changed_key_bounds(base, k, 'scoped.' ~ k)) -%}
+                    {%- endif -%}
                 {%- endfor -%}
-                {%- set scope = 'exists (select 1 from ' ~ changed_keys_base(tested)
-                    ~ ' as changed where ' ~ conditions | join(' and ') ~ ')' -%}
+                {%- set scope = 'exists (select 1 from ' ~ base
+                    ~ ' as changed where ' ~ conditions | join(' and ') ~ ')' ~ bounds | join('') -%}
             {%- elif tested.name.startswith('base_') and tested.name.endswith('_parsed') -%}
                 {%- set scope = "loaded_in = '" ~ invocation_id ~ "'" -%}
             {%- elif tested.name.startswith('base_') -%}

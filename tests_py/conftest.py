@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -51,13 +52,19 @@ def replay_month(bg: Background, raw: Path, work: Path) -> dict:
     wh = work / "replayed.duckdb"
     proc = bg.run(
         [sys.executable, "-m", "ccw.warehouse.replay", str(raw), str(work / "raw"), str(wh),
-         "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
+         "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+         # the last load a `dbt build`, as a daily `ccw build`: its data tests, narrowed to the rows it
+         # wrote, run on a real load (test_incremental reads their SQL from its run_results)
+         "--last-command", "build --exclude-resource-type unit_test"],
         cwd=PROJECT_ROOT, env={**os.environ, "DO_NOT_TRACK": "1"},
     )
     if proc.returncode != 0:
         raise RuntimeError(f"the day-by-day replay failed:\n{proc.stderr[-3000:]}{proc.stdout[-3000:]}")
     loads = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return {"work": work, "warehouse": wh, "raw": work / "raw", "loads": loads}
+    # the last load's results (its tests' compiled SQL), kept before a test's dbt run writes that target
+    last = work / "last_load_run_results.json"
+    shutil.copyfile(work / "target" / "run_results.json", last)
+    return {"work": work, "warehouse": wh, "raw": work / "raw", "loads": loads, "last_run_results": last}
 
 
 @pytest.fixture(scope="session")

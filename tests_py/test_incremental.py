@@ -8,6 +8,7 @@ every intermediate model must then equal the reference row for row.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -546,30 +547,41 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
 def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(replayed: dict, project_root: Path):
     """A row-level test of a stg view configured with changed_keys (the clean
     rows of a large resolved model) reads, on a daily load, the rows whose
-    keys match a row of its base_ model changed_in this load. Run on the
-    replayed month with the last load's invocation: a duplicate message id
-    planted on a key the load did not change is not seen, one on a key it
-    changed is; the full-refresh test sees both."""
+    keys match a row of its base_ model changed_in this load, between the
+    smallest and largest of those keys as literals (changed_key_bounds: they
+    let the engine skip row groups). Run on the replayed month with the SQL
+    the last load ran: a duplicate message id planted on a key the load did
+    not change is not seen, one on the largest key it changed is; the
+    full-refresh test sees both."""
     work, wh = replayed["work"], replayed["warehouse"]
     copy = work / "planted_stg.duckdb"
     copy.write_bytes(wh.read_bytes())
     name = "primary_key_stg_messaging__messages_message_id"
-    daily = _compiled_tests(project_root, work, copy, work / "raw", [name])[name]
+    run_results = json.loads(replayed["last_run_results"].read_text())
+    last_load = run_results["metadata"]["invocation_id"]
+    daily = next(r["compiled_code"] for r in run_results["results"] if r["unique_id"].split(".")[2] == name)
+    daily = daily.replace(f'"{wh.stem}".', f'"{copy.stem}".')  # DuckDB names a database after its file
     full = _compiled_tests(project_root, work, copy, work / "raw", [name], "--full-refresh")[name]
     assert "exists (select 1 from" in daily and "changed.message_id = scoped.message_id" in daily
+    assert f"changed.changed_in = '{last_load}'" in daily
     assert "dbt_subquery" not in full
     con = duckdb.connect(str(copy))
-    last_load = con.execute("select changed_in from staging.base_messaging__messages "
-                            "group by changed_in order by max(sent_at) desc limit 1").fetchone()[0]
-    # the compile ran as its own invocation: test as the last load would have
-    narrowed = "select count(*) from (" + re.sub(r"changed_in = '[^']*'", f"changed_in = '{last_load}'", daily) + ")"
+    low, high = con.execute("select min(message_id), max(message_id) from staging.base_messaging__messages "
+                            "where changed_in = ?", [last_load]).fetchone()
+    assert low < high
+    bounds = re.search(r"scoped\.message_id between cast\('([^']*)' as (\w+)\) and cast\('([^']*)' as (\w+)\)", daily)
+    assert bounds is not None, daily
+    assert (bounds[1], bounds[3]) == (low, high)
+    narrowed = "select count(*) from (" + daily + ")"
     whole = "select count(*) from (" + full + ")"
 
     def plant_duplicate(in_load: bool) -> None:
-        """A second clean row (another raw record) for a message id the load did or did not change."""
+        """A second clean row (another raw record) for a message id the load did
+        not change, or for the largest clean one it changed (near the upper bound)."""
         side = "=" if in_load else "!="
-        message_id = con.execute(f"select min(message_id) from staging.base_messaging__messages "
-                                 f"where is_clean and changed_in {side} ?", [last_load]).fetchone()[0]
+        message_id = con.execute(f"select {'max' if in_load else 'min'}(message_id) "
+                                 f"from staging.base_messaging__messages where is_clean and changed_in {side} ?",
+                                 [last_load]).fetchone()[0]
         assert message_id is not None
         con.execute("insert into staging.base_messaging__messages select * replace "
                     "(raw_record_hash + 1 as raw_record_hash) from staging.base_messaging__messages "

@@ -4,8 +4,10 @@ This is how a contact centre loads: every day the exports of that day arrive
 (holding late rows of up to 3 earlier days) and an incremental build runs.
 `replay()` copies the files of `src` into `dst` day by day (a file's day is
 its `YYYY-MM-DD` name; files with another name arrive with the first day)
-and runs `dbt <command>` after each day, in this process, parsing the
-project once (ccw.warehouse.dbt.DbtSession). The equivalence test (tests_py/test_incremental.py) compares
+and runs `dbt <command>` after each day (`--last-command`, when given, after
+the last one: the test suite's replay ends with a `build`, so the data tests
+narrowed to a load's rows run on a real daily load), in this process,
+parsing the project once (ccw.warehouse.dbt.DbtSession). The equivalence test (tests_py/test_incremental.py) compares
 the result with one full build of the same files.
 
     ccw replay SRC DST WAREHOUSE --target-path T --log-path L
@@ -27,7 +29,8 @@ from ccw.paths import file_day, raw_files
 
 
 def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: Path,
-           command: str = "run", project_dir: Path | None = None, on_load=None) -> list[dict]:
+           command: str = "run", project_dir: Path | None = None, on_load=None,
+           last_command: str | None = None) -> list[dict]:
     """Load `src` into `warehouse` one day at a time; returns one dict per load."""
     from ccw.warehouse.dbt import DbtSession
 
@@ -51,8 +54,9 @@ def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: P
             # seeds once the first files are there (a build refuses an empty raw folder)
             if i == 0:
                 dbt.invoke(["seed"])
+            run = last_command if last_command and i == len(days) - 1 else command
             started = time.perf_counter()
-            dbt.invoke(command.split(), what=f"dbt {command} on the load of {day}")
+            dbt.invoke(run.split(), what=f"dbt {run} on the load of {day}")
             load = {"day": day, "files": len(arrived), "ok": True,
                     "seconds": round(time.perf_counter() - started, 2)}
             loads.append(load)
@@ -70,10 +74,12 @@ def replay(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: P
 @click.option("--log-path", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="dbt's log folder for the replay.")
 @click.option("--command", default="run", show_default=True, help="dbt command run after each day.")
-def replay_command(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: Path, command: str) -> None:
+@click.option("--last-command", default=None, help="dbt command run after the last day instead of --command.")
+def replay_command(src: Path, dst: Path, warehouse: Path, target_path: Path, log_path: Path, command: str,
+                   last_command: str | None) -> None:
     """Load the raw folder SRC into WAREHOUSE one day of files at a time, through
     the new folder DST, as a centre's daily loads would; one JSON line per load."""
-    replay(src, dst, warehouse, target_path, log_path, command=command,
+    replay(src, dst, warehouse, target_path, log_path, command=command, last_command=last_command,
            on_load=lambda load: click.echo(json.dumps(load)))
 
 
