@@ -97,7 +97,7 @@ reasoned as (
         end as row_reason_code
     from flagged
 ),
-{{- staging_known_values(references) }}
+{{- staging_known_values(references, 'reasoned') }}
 
 kept as (
     -- the raw key text and the raw text are kept only for a row that is or

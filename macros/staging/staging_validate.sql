@@ -2,12 +2,16 @@
     references in order, then the self reference; links that match nothing
     are nulled (the row is kept). Part of staging_resolved_rows. -#}
 {% macro staging_validate(references, self_reference, links) -%}
-{{ staging_known_values(references) }}
+{{ staging_known_values(references, 'deduplicated') }}
 {%- for l in links %}
 
 linkable_{{ loop.index }} as (
     select distinct {{ l['target'] }} as known_value
     from {{ l['relation'] }}
+    {%- if is_incremental() %}
+    -- incremental: only the values the rows in scope hold (staging_known_values)
+    where {{ l['target'] }} in (select {{ l['column'] }} from deduplicated)
+    {%- endif %}
 ),
 {%- endfor %}
 
@@ -82,14 +86,23 @@ linked as (
 {%- endmacro %}
 
 {#- The CTEs known_<n>, one per reference: the values its target holds on a
-    valid row (rule 2 here; the parsed layer's staging_raw_record_kept). -#}
-{% macro staging_known_values(references) -%}
+    valid row (rule 2 here; the parsed layer's staging_raw_record_kept). On
+    an incremental run, only the values the CTE `rows` (the rows being
+    decided) holds in the referencing column: the rows look up nothing
+    else, and a day's rows name a few thousand of a year's half a million
+    customers (the distinct of them all was about a tenth of
+    base_crm__tickets' query on a day's load). -#}
+{% macro staging_known_values(references, rows) -%}
 {%- for r in references %}
 
 known_{{ loop.index }} as (
     select distinct {{ r['target'] }} as known_value
     from {{ r['relation'] }}
-    where is_valid
+    where
+        is_valid
+        {%- if is_incremental() %}
+        and {{ r['target'] }} in (select {{ r['column'] }} from {{ rows }})
+        {%- endif %}
 ),
 {%- endfor %}
 {%- endmacro %}
