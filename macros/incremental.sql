@@ -22,20 +22,35 @@
                       must equal reporting_date(window_column)); on Spark
                       the table is partitioned by it and a load replaces
                       whole partitions (window_partition_by)
-    through load_window_config(column, kind, keeps_final, partition_column),
+      window_entities: the raw entities (raw_contract) its rows depend on,
+                      when that is fewer than all: its window starts from
+                      their changes only (int_load_window's
+                      <entity>_window_start_date), later than the load's
+                      window when another entity reaches further back (the
+                      chat models: a year's day load changed tickets created
+                      13 days earlier, its chat events 3 days earlier). A
+                      model downstream reads such a model's unchanged rows
+                      between the two starts as they are.
+    through load_window_config(column, kind, keeps_final, partition_column, entities),
     and ends its final select with load_window_filter().
 -#}
 
 {#- The config of a windowed model: call it first in the model, and end the
     model with load_window_filter(). -#}
-{% macro load_window_config(column, kind='date', keeps_final=false, partition_column=none) -%}
+{% macro load_window_config(column, kind='date', keeps_final=false, partition_column=none, entities=none) -%}
     {%- set partition_column = partition_column or (column if kind == 'date' else none) -%}
+    {%- for entity in entities or [] -%}
+        {%- if entity not in raw_contract() -%}
+            {{ exceptions.raise_compiler_error("load_window_config: entity " ~ entity ~ " is not in raw_contract()") }}
+        {%- endif -%}
+    {%- endfor -%}
     {{- config(
         materialized='incremental',
         incremental_strategy='replace_window',
         window_column=column,
         window_kind=kind,
         window_keeps_final=keeps_final,
+        window_entities=entities,
         partition_by=window_partition_by(partition_column),
         on_schema_change='fail',
     ) -}}
@@ -81,12 +96,18 @@ where {{ load_window_predicate() }}
 {%- endmacro %}
 
 {#- The first reporting date the current windowed model recomputes, as
-    'YYYY-MM-DD' ('9999-12-31' when the load changed nothing). Runs a query:
-    call it at execution time only. -#}
+    'YYYY-MM-DD' ('9999-12-31' when the load changed nothing, or nothing of
+    the model's window_entities). Runs a query: call it at execution time
+    only. -#}
 {% macro load_window_start_date() -%}
     {%- if not execute -%}{{ return('9999-12-31') }}{%- endif -%}
+    {%- set entities = config.get('window_entities') or [] -%}
+    {%- set columns = [] -%}
+    {%- for entity in entities -%}{%- do columns.append(entity ~ '_window_start_date') -%}{%- endfor -%}
+    {%- set start_column = 'window_start_date' if not columns
+        else (columns[0] if columns | length == 1 else 'least(' ~ columns | join(', ') ~ ')') -%}
     {%- set sql -%}
-        select cast(window_start_date as string) from {{ ref('int_load_window') }}
+        select cast({{ start_column }} as string) from {{ ref('int_load_window') }}
     {%- endset -%}
     {%- set start = run_query(sql).columns[0].values()[0] or '9999-12-31' -%}
     {%- if config.get('window_keeps_final') -%}

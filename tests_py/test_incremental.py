@@ -12,6 +12,7 @@ import json
 import os
 import re
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -189,6 +190,49 @@ def test_later_loads_recompute_a_window_not_everything(replayed: dict, demo_raw:
     assert (window_start - first_day).days > 7
     # rows decided by many different loads survive: staging is not rebuilt
     assert messages_by_run > len(replayed["loads"]) // 2
+
+
+def test_models_with_window_entities_read_only_those_entities(replayed: dict):
+    """A windowed model configured with window entities (load_window_config:
+    the chat and workforce models) recomputes from those entities' changes
+    only, so nothing upstream of it may come from another raw entity: every
+    base_ model it reaches through its refs (int_load_window aside, read
+    for the dates) is one of its entities'. The walk stops at a base_
+    model: what its references and links bring (a customer who arrives, a
+    ticket a message names) changes its rows' changed_in, hence their
+    entity's window. The last load's per-entity
+    starts are each entity's earliest changed impact_date less the lookback."""
+    manifest = json.loads((replayed["work"] / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    configured = {uid: n["config"]["window_entities"] for uid, n in nodes.items()
+                  if n["resource_type"] == "model" and n["config"].get("window_entities")}
+    assert {nodes[uid]["name"] for uid in configured} >= {"int_messages_sessionized", "int_conversations_measured",
+                                                           "int_workforce_day_split"}
+    for uid, entities in configured.items():
+        reached, todo = set(), [uid]
+        while todo:
+            for parent in nodes.get(todo.pop(), {}).get("depends_on", {}).get("nodes", []):
+                if parent in nodes and nodes[parent]["name"] != "int_load_window" and parent not in reached:
+                    reached.add(parent)
+                    if not nodes[parent]["name"].startswith("base_"):
+                        todo.append(parent)
+        bases = {nodes[p]["name"] for p in reached if nodes[p]["name"].startswith("base_")}
+        assert bases, uid
+        allowed = {f"base_{e}" for e in entities}
+        assert bases <= allowed, f"{nodes[uid]['name']} reads {sorted(bases - allowed)} beyond its window entities"
+
+    con = duckdb.connect(str(replayed["warehouse"]), read_only=True)
+    window = con.execute("select * from intermediate.int_load_window").fetchdf().iloc[0]
+    for entity in ("messaging__messages", "wfm__agent_states", "wfm__schedules", "crm__tickets"):
+        earliest = con.execute(f"select min(impact_date) from staging.base_{entity} where changed_in = ?",
+                               [window["invocation_id"]]).fetchone()[0]
+        start = window[f"{entity}_window_start_date"]
+        if earliest is None:
+            assert start is None or start != start  # null (NaT)
+        else:
+            assert start.date() == earliest - timedelta(days=int(window["lookback_days"])), entity
+            assert start >= window["window_start_date"]
+    con.close()
 
 
 def test_a_load_without_new_files_changes_nothing(replayed: dict, project_root: Path):

@@ -1,6 +1,6 @@
 {#- activity_date is reporting_date(started_at), so it places a row in the
     load window exactly as started_at does: the partition column on Spark -#}
-{{ load_window_config('started_at', kind='timestamp', partition_column='activity_date') }}
+{{ load_window_config('started_at', kind='timestamp', partition_column='activity_date', entities=['messaging__messages']) }}
 {#- one value per row: stored uncompressed (macros/storage.sql) -#}
 {{ config(uncompressed_columns=['conversation_id', 'contact_id', 'source_ref']) }}
 

@@ -1,4 +1,4 @@
-{{ load_window_config('conversation_started_at', kind='timestamp') }}
+{{ load_window_config('conversation_started_at', kind='timestamp', entities=['messaging__messages']) }}
 {#- one value per row: stored uncompressed (macros/storage.sql) -#}
 {{ config(uncompressed_columns=['message_id']) }}
 

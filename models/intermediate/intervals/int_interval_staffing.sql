@@ -2,7 +2,7 @@
     state is cut at the interval boundaries (macros/intervals.sql) and its
     seconds summed per interval and state. Agents are not tied to a queue in
     the state log, so staffing is centre-wide. -#}
-{{ load_window_config('activity_date') }}
+{{ load_window_config('activity_date', entities=['wfm__agent_states']) }}
 
 with
 

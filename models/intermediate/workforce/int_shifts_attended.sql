@@ -1,4 +1,4 @@
-{{ load_window_config('activity_date') }}
+{{ load_window_config('activity_date', entities=['wfm__agent_states', 'wfm__schedules']) }}
 
 with
 
