@@ -192,14 +192,15 @@ final as (
         cast(sum(changed_rows) as bigint) as changed_rows,
         min(earliest_impact_date) as changes_start_date,
         {{ load_lookback_days() }} as lookback_days,
-        cast(min(earliest_impact_date) - {{ load_lookback_days() }} as date) as window_start_date,
         {%- for entity in entities %}
         -- the window of a model whose rows depend on {{ entity }} alone
         -- (load_window_config's entities): its changed rows only
         cast(
-            min(case when entity = '{{ entity }}' then earliest_impact_date end) - {{ load_lookback_days() }} as date
-        ) as {{ entity }}_window_start_date{{ ',' if not loop.last }}
+            min(case when entity = '{{ entity }}' then earliest_impact_date end)
+            - {{ load_lookback_days() }} as date
+        ) as {{ entity }}_window_start_date,
         {%- endfor %}
+        cast(min(earliest_impact_date) - {{ load_lookback_days() }} as date) as window_start_date
     from changes
 )
 
