@@ -1,4 +1,4 @@
-{{ load_window_config('activity_date') }}
+{{ load_window_config('activity_date', entities=['telephony__calls']) }}
 {#- one value per row: stored uncompressed (macros/storage.sql) -#}
 {{ config(uncompressed_columns=['call_id']) }}
 
