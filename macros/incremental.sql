@@ -343,7 +343,8 @@ where {{ load_window_predicate() }}
       - parsed layer (append):        rows loaded_in this invocation
       - resolved layer (delete+insert): rows changed_in this invocation
       - windowed models (replace_window): rows on or after the load
-        window's start (int_load_window), and rows not yet final
+        window's start (int_load_window; for a model with window
+        entities, their start), and rows not yet final
       - views configured with a window_column (the int_agent_daily_<family>
         views, read by the windowed fct_agent_daily): rows on or after the
         load window's start, the days the load recomputes (fct_agent_daily
@@ -403,7 +404,15 @@ where {{ load_window_predicate() }}
                     load_window_start_date() (1.5 s of a year's empty load
                     when it was read as a subquery: the whole view was
                     recomputed to find none) -#}
-                {%- set found = run_query('select cast(window_start_date as string) from ' ~ window_relation) -%}
+                {#- a model with window entities (load_window_config) wrote
+                    the rows from their start (load_window_start_date) -#}
+                {%- set starts = [] -%}
+                {%- for entity in tested.config.get('window_entities') or [] -%}
+                    {%- do starts.append(entity ~ '_window_start_date') -%}
+                {%- endfor -%}
+                {%- set start_column = 'window_start_date' if not starts
+                    else (starts[0] if starts | length == 1 else 'least(' ~ starts | join(', ') ~ ')') -%}
+                {%- set found = run_query('select cast(' ~ start_column ~ ' as string) from ' ~ window_relation) -%}
                 {%- set start = "date '" ~ (found.columns[0].values()[0] or '9999-12-31') ~ "'" -%}
                 {%- if tested.config.get('window_kind', 'date') == 'timestamp' -%}
                     {%- set scope = tested.config.window_column ~ ' >= ' ~ reporting_midnight_utc(start) -%}

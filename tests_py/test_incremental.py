@@ -585,7 +585,16 @@ def test_tests_on_a_daily_load_look_at_the_rows_it_wrote(replayed: dict, project
     con = duckdb.connect(str(copy))
     assert con.execute("select count(*) from (" + empty["primary_key_fct_contacts_contact_id"] + ")").fetchone()[0] == 0
     assert con.execute(whole).fetchone()[0] == 2  # the two planted duplicates are still there
+
+    # a model with window entities (the chat models) wrote the rows from their
+    # own start: its tests read from there, not from the load's start
+    own_start = window_start + timedelta(days=3)
+    con.execute("update intermediate.int_load_window set window_start_date = ?, "
+                "messaging__messages_window_start_date = ?", [window_start, own_start])
     con.close()
+    name = "primary_key_int_messages_sessionized_message_id"
+    chat = _compiled_tests(project_root, work, copy, work / "raw", [name])[name]
+    assert f"date '{own_start}'" in chat and f"date '{window_start}'" not in chat, chat
 
 
 def test_tests_of_large_stg_views_on_a_daily_load_look_at_the_keys_it_changed(replayed: dict, project_root: Path):
