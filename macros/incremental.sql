@@ -39,8 +39,9 @@
     model with load_window_filter(). -#}
 {% macro load_window_config(column, kind='date', keeps_final=false, partition_column=none, entities=none) -%}
     {%- set partition_column = partition_column or (column if kind == 'date' else none) -%}
+    {%- set contract = raw_contract() -%}
     {%- for entity in entities or [] -%}
-        {%- if entity not in raw_contract() -%}
+        {%- if entity not in contract -%}
             {{ exceptions.raise_compiler_error("load_window_config: entity " ~ entity ~ " is not in raw_contract()") }}
         {%- endif -%}
     {%- endfor -%}
@@ -101,13 +102,9 @@ where {{ load_window_predicate() }}
     only. -#}
 {% macro load_window_start_date() -%}
     {%- if not execute -%}{{ return('9999-12-31') }}{%- endif -%}
-    {%- set entities = config.get('window_entities') or [] -%}
-    {%- set columns = [] -%}
-    {%- for entity in entities -%}{%- do columns.append(entity ~ '_window_start_date') -%}{%- endfor -%}
-    {%- set start_column = 'window_start_date' if not columns
-        else (columns[0] if columns | length == 1 else 'least(' ~ columns | join(', ') ~ ')') -%}
     {%- set sql -%}
-        select cast({{ start_column }} as string) from {{ ref('int_load_window') }}
+        select cast({{ load_window_start_column(config.get('window_entities')) }} as string)
+        from {{ ref('int_load_window') }}
     {%- endset -%}
     {%- set start = run_query(sql).columns[0].values()[0] or '9999-12-31' -%}
     {%- if config.get('window_keeps_final') -%}
@@ -120,6 +117,18 @@ where {{ load_window_predicate() }}
         {%- endif -%}
     {%- endif -%}
     {{ return(start) }}
+{%- endmacro %}
+
+{#- The int_load_window column (an expression) holding the first reporting
+    date of a windowed model with window `entities` (load_window_config):
+    window_start_date without, that entity's start with one, the earliest
+    of theirs with several. Read by load_window_start_date and by the
+    narrowed tests of such a model (get_where_subquery). -#}
+{% macro load_window_start_column(entities) -%}
+    {%- set columns = [] -%}
+    {%- for entity in entities or [] -%}{%- do columns.append(entity ~ '_window_start_date') -%}{%- endfor -%}
+    {%- if not columns -%}{{ return('window_start_date') }}{%- endif -%}
+    {{ return(columns[0] if columns | length == 1 else 'least(' ~ columns | join(', ') ~ ')') }}
 {%- endmacro %}
 
 {#- `<window_column> >= <start>` for the current model; `column` (and
@@ -372,7 +381,8 @@ where {{ load_window_predicate() }}
     {#- one macro on purpose: dbt's partial parsing renders this override
         before it knows macros added in the same change, so it calls only
         project macros an earlier change added (reporting_midnight_utc,
-        changed_keys_base), or asks first (changed_key_bounds is defined) -#}
+        changed_keys_base), or asks first (changed_key_bounds,
+        load_window_start_column: is defined) -#}
     {%- set predicates = [] -%}
     {%- if config.get('where') -%}{%- do predicates.append('(' ~ config.get('where') ~ ')') -%}{%- endif -%}
     {%- set scope = '' -%}
@@ -405,13 +415,10 @@ where {{ load_window_predicate() }}
                     when it was read as a subquery: the whole view was
                     recomputed to find none) -#}
                 {#- a model with window entities (load_window_config) wrote
-                    the rows from their start (load_window_start_date) -#}
-                {%- set starts = [] -%}
-                {%- for entity in tested.config.get('window_entities') or [] -%}
-                    {%- do starts.append(entity ~ '_window_start_date') -%}
-                {%- endfor -%}
-                {%- set start_column = 'window_start_date' if not starts
-                    else (starts[0] if starts | length == 1 else 'least(' ~ starts | join(', ') ~ ')') -%}
+                    the rows from their start (load_window_start_column;
+                    `is defined` as for changed_key_bounds below) -#}
+                {%- set start_column = load_window_start_column(tested.config.get('window_entities'))
+                    if load_window_start_column is defined else 'window_start_date' -%}
                 {%- set found = run_query('select cast(' ~ start_column ~ ' as string) from ' ~ window_relation) -%}
                 {%- set start = "date '" ~ (found.columns[0].values()[0] or '9999-12-31') ~ "'" -%}
                 {%- if tested.config.get('window_kind', 'date') == 'timestamp' -%}
