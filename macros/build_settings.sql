@@ -19,7 +19,11 @@
         on, directly or through other models (sla_policies, business_hours
         and public_holidays feed int_contact_sla): seeds only tables rebuilt
         by every load read (kpi_targets, kpi_scorecard_weights) can change
-        between loads.
+        between loads;
+      - the version of how the incremental models store their rows
+        (storage_layout()): a warehouse built by an earlier version of the
+        project, whose rows a load of this one would mix with its own,
+        stops the same way.
 
     When it is recorded: by the first invocation on a warehouse without a
     record, and by every `dbt build --full-refresh` of the whole project
@@ -31,6 +35,19 @@
     {#- read only by table models no incremental model depends on
         (tests_py/test_any_centre.py checks it): fct_kpi_alerts, dim_date -#}
     {{ return(['alert_min_volume', 'holiday_country']) }}
+{% endmacro %}
+
+{#- The version of each way the incremental models store rows that a load
+    relies on, recorded as 'layout <name>'. Raise one when a change makes the
+    rows an earlier version stored wrong for a load of this one (a warehouse
+    built before has no record of it, or the older number, and must be
+    rebuilt once):
+      staging_scope_key 2: a base_ row without its natural id is its own
+        scope, '#' and its record hash (contract_scope_key); version 1 gave
+        every such row the scope '', which a load would never re-decide
+        with the new rows' copies. -#}
+{% macro storage_layout() %}
+    {{ return({'staging_scope_key': '2'}) }}
 {% endmacro %}
 
 {#- [(name, canonical text)] of the settings and seeds a load must share
@@ -59,6 +76,9 @@
     {% for unique_id in seeds %}
         {% set seed = graph.nodes[unique_id] %}
         {% do settings.update({'seed ' ~ seed.name: seed.checksum.checksum}) %}
+    {% endfor %}
+    {% for name, version in storage_layout().items() %}
+        {% do settings.update({'layout ' ~ name: version}) %}
     {% endfor %}
     {% set rows = [] %}
     {% for name in settings | sort %}{% do rows.append((name, settings[name])) %}{% endfor %}
@@ -97,8 +117,13 @@
     {% set changed = [] %}
     {% for name, value in current %}
         {% if stored.get(name) != value %}
-            {% do changed.append(name ~ ' ' ~ (stored.get(name) or '(not recorded)') ~ ' -> ' ~ value
-                if name.startswith('var ') else name ~ ' (its file changed)') %}
+            {% if name.startswith('seed ') %}
+                {% do changed.append(name ~ ' (its file changed)') %}
+            {% else %}
+                {% do changed.append(name ~ ' ' ~ (stored.get(name) or '(not recorded)') ~ ' -> ' ~ value
+                    ~ (' (the warehouse was built by an earlier version of the project)'
+                       if name.startswith('layout ') else '')) %}
+            {% endif %}
         {% endif %}
     {% endfor %}
     {% if changed %}

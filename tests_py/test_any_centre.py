@@ -493,6 +493,32 @@ def test_the_record_holds_the_seeds_incremental_models_read(loaded, project_root
     assert "seed sla_policies (its file changed)" in proc.stdout and "--full-refresh" in proc.stdout
 
 
+def test_a_warehouse_stored_by_an_earlier_version_stops_a_load(loaded, project_root: Path):
+    """How the incremental models store rows is versioned (storage_layout): a warehouse
+    built by an earlier version of the project (no record of the layout, or an older
+    number) would mix its rows with a load's, so the load stops asking for one rebuild."""
+    import re
+
+    raw, work = loaded
+    layout = dict(re.findall(r"'(\w+)': '(\d+)'", re.search(
+        r"macro storage_layout\(\) %}\s*{{ return\(({.*?})\) }}",
+        (project_root / "macros" / "build_settings.sql").read_text(), re.S).group(1)))
+    assert layout.get("staging_scope_key") == "2"  # '#' and the record hash for a keyless row
+    assert {k: v for k, v in recorded_settings(work).items() if k.startswith("layout ")} == {
+        f"layout {name}": version for name, version in layout.items()}
+    for stored, shown in ((None, "(not recorded)"), ("1", "1")):
+        with duckdb.connect(str(work / "warehouse.duckdb")) as con:
+            if stored is None:
+                con.execute("delete from raw.build_settings where name = 'layout staging_scope_key'")
+            else:
+                con.execute("insert into raw.build_settings values ('layout staging_scope_key', ?)", [stored])
+        proc = dbt(["run", "--select", "+stg_telephony__calls"], raw, work)
+        assert proc.returncode != 0
+        assert (f"layout staging_scope_key {shown} -> 2 (the warehouse was built by an earlier version of the "
+                "project)") in proc.stdout
+        assert "--full-refresh" in proc.stdout and "START sql" not in proc.stdout
+
+
 def test_settings_left_out_of_the_record_are_read_only_by_tables_every_load_rebuilds(loaded, project_root: Path):
     """alert_min_volume and holiday_country may change between loads (settings_rebuilt_every_load):
     only table models without an incremental model downstream may read them."""

@@ -350,7 +350,13 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
     chat event whose unknown agent arrives fails its next rule (unknown
     agent -> unknown customer), and an exact copy of a rejected event in a
     file that sorts first moves the row to that file (the smallest file
-    holding a copy). Each load must show what a full build shows."""
+    holding a copy). Each load must show what a full build shows.
+
+    A keyless chat event (message_id blank: rejected, missing_key) is a scope
+    of its own (contract_scope_key): its copy moves it like any rejected row,
+    and a load re-decides no keyless row it holds no copy of (a planted
+    value on another keyless row stays; with one scope '' for every keyless
+    row, each load re-decided them all)."""
     days, raw, built = _build_first_days(demo_raw, project_root, tmp_path, 4)
     con = duckdb.connect(str(built), read_only=True)
     copied_id, copied_file = con.execute(
@@ -358,11 +364,19 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
         where entity = 'messaging__messages' and reason_code not in ('unknown_agent', 'unknown_customer')
             and regexp_full_match(record_key, '[A-Za-z0-9_-]+')
         order by record_key""").fetchall()[0]
+    keyless = con.execute(
+        """select raw_record_hash, source_file, raw_record ->> 'sent_at' from staging.base_messaging__messages
+        where message_id is null and duplicate_copies = 0 order by raw_record_hash limit 2""").fetchall()
     con.close()
+    assert len(keyless) == 2, keyless
+    (keyless_copied, keyless_file, keyless_sent_at), (keyless_left, _, _) = keyless
     messages, agents = raw / "messaging" / "messages", raw / "crm" / "agents"
     header, *lines = (messages / Path(copied_file).name).read_text().splitlines()
     copied_line = [line for line in lines if line.split(",")[0].strip('"') == copied_id]
     assert len(copied_line) == 1, copied_line
+    keyless_line = [line for line in (messages / Path(keyless_file).name).read_text().splitlines()
+                    if line.split(",")[0].strip('" ') == "" and keyless_sent_at in line]
+    assert len(keyless_line) == 1, keyless_line
     agent_header, agent_line = (agents / f"{days[0]}.csv").read_text().splitlines()[:2]
     loaded = tmp_path / "loaded.duckdb"
     loaded.write_bytes(built.read_bytes())
@@ -373,14 +387,26 @@ def test_a_load_replaces_the_rejected_rows_it_changed(demo_raw: Path, project_ro
     # load 2: the agent arrives; the rejected event is exported again, in a file that sorts first
     agent_fields = agent_line.split(",")
     (agents / "2099-01-02.csv").write_text(f'{agent_header}\n"A-LATE-1",{",".join(agent_fields[1:])}\n')
-    (messages / "2000-01-01.csv").write_text(f"{header}\n{copied_line[0]}\n")
+    (messages / "2000-01-01.csv").write_text(f"{header}\n{copied_line[0]}\n{keyless_line[0]}\n")
+    planted = "update staging.base_messaging__messages set duplicate_copies = ? where raw_record_hash = ?"
+    with duckdb.connect(str(loaded)) as con:
+        con.execute(planted, [99, keyless_left])
     _dbt(project_root, tmp_path, loaded, raw, "run")
+    with duckdb.connect(str(loaded)) as con:
+        assert con.execute("select duplicate_copies from staging.base_messaging__messages where raw_record_hash = ?",
+                           [keyless_left]).fetchone() == (99,)  # not re-decided
+        con.execute(planted, [0, keyless_left])
     refreshed = _refreshed_copy(loaded, raw, project_root, tmp_path)
     con = duckdb.connect(str(refreshed), read_only=True)
     shown = dict(con.execute(
         """select record_key, reason_code || ' ' || regexp_extract(source_file, '[^/]+$')
         from staging.stg_rejected_rows where record_key in ('M-PENDING-1', ?)""", [copied_id]).fetchall())
+    keyless_shown = ("select reason_code, regexp_extract(source_file, '[^/]+$'), duplicate_copies "
+                     "from staging.base_messaging__messages where raw_record_hash = ?")
+    assert con.execute(keyless_shown, [keyless_copied]).fetchone() == ("missing_key", "2000-01-01.csv", 1)
     con.close()
+    with duckdb.connect(str(loaded), read_only=True) as con:
+        assert con.execute(keyless_shown, [keyless_copied]).fetchone() == ("missing_key", "2000-01-01.csv", 1)
     assert shown == {"M-PENDING-1": "unknown_customer 2099-01-01.csv",
                      copied_id: shown[copied_id].split(" ")[0] + " 2000-01-01.csv"}, shown
     assert rejected_rows_differences(refreshed, raw, loaded, raw) == (0, 0)

@@ -22,6 +22,8 @@
     - self_reference: {column, target, reason}, checked last
     - links: [{column, model, target}]: a value matching nothing is nulled
     - versioning: event | latest | history (which version of a record wins)
+    - scope: the key columns whose rows a load re-decides together
+      (default: every key column; contract_scope_key)
     - impact: the columns whose earliest reporting date is the first day the
       row can change downstream ([]: none; customers reach the calls matched
       by phone whatever their date, and an agent's earliest version reaches
