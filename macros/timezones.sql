@@ -68,7 +68,8 @@
     An offset that changes stays changed for weeks at least (the shortest
     summer times of the tz database), so samples six hours apart see every
     change; 16 k samples keep the query at a few milliseconds, run once per
-    conversion a model compiles. -#}
+    zone a model compiles (kept in the node's own `model` dict, as
+    load_window_start_date does: fct_agent_daily converts three times). -#}
 {% macro fixed_utc_offset_s(tz) -%}
     {{ return(adapter.dispatch('fixed_utc_offset_s', 'contact_center')(tz)) }}
 {%- endmacro %}
@@ -84,13 +85,21 @@
             default 11 years) the samples would slow every compile: ICU -#}
         {{ return(none) }}
     {%- endif -%}
+    {%- set memo = model.get('_ccw_utc_offsets') if model is mapping else none -%}
+    {%- if memo is mapping and tz in memo -%}{{ return(memo[tz]) }}{%- endif -%}
     {%- set found = run_query(
         "select min(o), max(o) from (select datediff('second', h, timezone('" ~ tz ~ "', timezone('UTC', h))) as o"
         ~ " from range(timestamp '" ~ var('valid_from_date') ~ "' - interval 2 day,"
         ~ " timestamp '" ~ var('valid_to_date') ~ "' + interval 3 day, interval 6 hour) as hours(h))"
     ) -%}
     {%- set low, high = found.columns[0].values()[0], found.columns[1].values()[0] -%}
-    {{ return(low if low is not none and low == high else none) }}
+    {%- set offset = low if low is not none and low == high else none -%}
+    {%- if model is mapping -%}
+        {%- set offsets = memo if memo is mapping else {} -%}
+        {%- do offsets.update({tz: offset}) -%}
+        {%- do model.update({'_ccw_utc_offsets': offsets}) -%}
+    {%- endif -%}
+    {{ return(offset) }}
 {%- endmacro %}
 
 {#- `expr` (a naive timestamp) shifted by `sign` times a fixed offset of

@@ -127,7 +127,7 @@ def prepare_engines(bg: Background, base: Path) -> dict:
 
     def check(proc: subprocess.CompletedProcess[str], what: str) -> subprocess.CompletedProcess[str]:
         if proc.returncode != 0:
-            raise RuntimeError(f"{what} failed:\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")
+            raise RuntimeError(f"{what} failed:\n{(proc.stdout or '')[-6000:]}{(proc.stderr or '')[-2000:]}")
         return proc
 
     raw = build_fixture(base / "raw")

@@ -192,6 +192,29 @@ def test_later_loads_recompute_a_window_not_everything(replayed: dict, demo_raw:
     assert messages_by_run > len(replayed["loads"]) // 2
 
 
+def test_a_windowed_model_reads_its_window_start_once_a_load(replayed: dict):
+    """A windowed model narrows each of its inputs to the load window, and reads the
+    window's start (and a time zone's fixed offset) once when dbt compiles it and once
+    more when its strategy replaces the window, not once per input (load_window_start_date
+    and fixed_utc_offset_s keep them for the node: fct_agent_daily read int_load_window
+    9 times). Read from the last load's dbt.log (debug: every query)."""
+    from collections import Counter
+
+    log = (replayed["work"] / "logs" / "dbt.log").read_text()
+    last = log[log.rindex("Running with dbt"):]
+    queries = re.findall(r"\]: On model\.contact_center\.(\w+): /\* \{.*?\} \*/\n(.*?)\n\d\d:\d\d:\d\d\.\d+ ",
+                         last, re.S)
+    assert len(queries) > 300, len(queries)  # the pattern still reads dbt's log
+    start_reads = Counter(model for model, sql in queries
+                          if re.match(r"\s*select\s+cast\(", sql) and "int_load_window" in sql)
+    offsets = Counter((model, re.search(r"timezone\('([^']+)'", sql).group(1)) for model, sql in queries
+                      if "datediff('second', h, timezone(" in sql)
+    assert start_reads["fct_agent_daily"] == 2 and offsets[("fct_agent_daily", "Asia/Shanghai")] == 1
+    assert len(start_reads) >= 15, start_reads  # the windowed models of a load
+    assert {m: n for m, n in start_reads.items() if n > 2} == {}
+    assert {k: n for k, n in offsets.items() if n > 2} == {}
+
+
 def test_models_with_window_entities_read_only_those_entities(replayed: dict):
     """A windowed model configured with window entities (load_window_config:
     the chat and workforce models) recomputes from those entities' changes
