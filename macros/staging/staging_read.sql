@@ -5,18 +5,18 @@
     Overview of the steps: macros/staging/staging_resolved.sql. -#}
 
 {#- The key a run re-decides together: the entity's natural id (`scope` in
-    raw_contract, key columns, else its record key), as text, its parts
-    joined by '|'.
+    raw_contract, else its key columns), as text, its parts joined by '|'.
 
     A row lacking a part of it (blank or unparseable: always a row reason,
     key columns being required) is a scope of its own, '#' and its record
     hash: its outcome depends on nothing but its exact copies, which share
-    the hash. One shared key '' for every such row, as before, made a load
-    re-decide (delete and insert again) every keyless row of the warehouse,
-    and since those sit in every row group, no scope probe could skip any:
-    a year of chat events, 37,408 keyless rows re-decided by a day's load
-    of 25,205; base_messaging__messages' query alone 0.94 -> 0.50 s. An id
-    that reads '#<hash>' would share its scope with such a row: both are
+    the hash. With one shared key '' for every such row, as before, a load
+    re-decided (deleted and inserted again) every keyless row of the
+    warehouse: a year of chat events, 37,408 keyless rows besides a day's
+    25,205 new ones; base_messaging__messages' query alone 0.94 -> 0.50 s
+    (the keys set by hand on a copy). A load that brings a keyless row still
+    probes every row group for its key (the hash sorts before every id). An
+    id that reads '#<hash>' would share its scope with such a row: both are
     then re-decided together, which decides each as alone.
     `record_hash`: the column or expression of the row's record hash. -#}
 {% macro contract_scope_key(entity_name, record_hash='raw_record_hash') -%}
