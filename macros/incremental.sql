@@ -99,16 +99,13 @@ where {{ load_window_predicate() }}
 {#- The first reporting date the current windowed model recomputes, as
     'YYYY-MM-DD' ('9999-12-31' when the load changed nothing, or nothing of
     the model's window_entities). Runs a query: call it at execution time
-    only. Read once and kept in the node's own `model` dict (the copy dbt
-    makes of the node for one context: the model's compile, then its
-    strategy's replace): a model narrows each input with it, and
-    fct_agent_daily read int_load_window 9 times a load, 2 now (a year's day
-    load: 1,228 -> 1,158 queries; each costs dbt a few milliseconds of its
-    own besides the SQL, on Spark far more). -#}
+    only. Read once per node context (node_cache): a model narrows each
+    input with it, and fct_agent_daily read int_load_window 9 times a load,
+    2 now. -#}
 {% macro load_window_start_date() -%}
     {%- if not execute -%}{{ return('9999-12-31') }}{%- endif -%}
-    {%- set memo = model.get('_ccw_load_window_start') if model is mapping else none -%}
-    {%- if memo -%}{{ return(memo) }}{%- endif -%}
+    {%- set cache = node_cache() -%}
+    {%- if 'load_window_start' in cache -%}{{ return(cache['load_window_start']) }}{%- endif -%}
     {%- set keeps_final = config.get('window_keeps_final') -%}
     {%- set sql -%}
         select
@@ -123,8 +120,22 @@ where {{ load_window_predicate() }}
     {%- if keeps_final and row[1] and row[1] < start -%}
         {%- set start = row[1] -%}
     {%- endif -%}
-    {%- if model is mapping -%}{%- do model.update({'_ccw_load_window_start': start}) -%}{%- endif -%}
+    {%- do cache.update({'load_window_start': start}) -%}
     {{ return(start) }}
+{%- endmacro %}
+
+{#- A dict kept for the current node's context, for values a node's macros
+    read from the database more than once (load_window_start_date,
+    fixed_utc_offset_s): it lives in the node's own `model` dict, the copy
+    dbt makes of the node for one context (a model's compile, then its
+    strategy's replace), so it never outlives the node or reaches another.
+    Each query costs dbt a few milliseconds of its own besides the SQL (on
+    Spark far more): a year's day load ran 1,228 queries, 1,158 with these
+    two kept. Outside a node (a hook, an operation): a new empty dict. -#}
+{% macro node_cache() -%}
+    {%- if model is not mapping -%}{{ return({}) }}{%- endif -%}
+    {%- if '_ccw_node_cache' not in model -%}{%- do model.update({'_ccw_node_cache': {}}) -%}{%- endif -%}
+    {{ return(model['_ccw_node_cache']) }}
 {%- endmacro %}
 
 {#- The int_load_window column (an expression) holding the first reporting

@@ -68,8 +68,8 @@
     An offset that changes stays changed for weeks at least (the shortest
     summer times of the tz database), so samples six hours apart see every
     change; 16 k samples keep the query at a few milliseconds, run once per
-    zone a model compiles (kept in the node's own `model` dict, as
-    load_window_start_date does: fct_agent_daily converts three times). -#}
+    zone a node compiles (node_cache: fct_agent_daily converts three
+    times). -#}
 {% macro fixed_utc_offset_s(tz) -%}
     {{ return(adapter.dispatch('fixed_utc_offset_s', 'contact_center')(tz)) }}
 {%- endmacro %}
@@ -85,8 +85,9 @@
             default 11 years) the samples would slow every compile: ICU -#}
         {{ return(none) }}
     {%- endif -%}
-    {%- set memo = model.get('_ccw_utc_offsets') if model is mapping else none -%}
-    {%- if memo is mapping and tz in memo -%}{{ return(memo[tz]) }}{%- endif -%}
+    {%- set cache = node_cache() -%}
+    {%- set key = 'utc_offset ' ~ tz -%}
+    {%- if key in cache -%}{{ return(cache[key]) }}{%- endif -%}
     {%- set found = run_query(
         "select min(o), max(o) from (select datediff('second', h, timezone('" ~ tz ~ "', timezone('UTC', h))) as o"
         ~ " from range(timestamp '" ~ var('valid_from_date') ~ "' - interval 2 day,"
@@ -94,11 +95,7 @@
     ) -%}
     {%- set low, high = found.columns[0].values()[0], found.columns[1].values()[0] -%}
     {%- set offset = low if low is not none and low == high else none -%}
-    {%- if model is mapping -%}
-        {%- set offsets = memo if memo is mapping else {} -%}
-        {%- do offsets.update({tz: offset}) -%}
-        {%- do model.update({'_ccw_utc_offsets': offsets}) -%}
-    {%- endif -%}
+    {%- do cache.update({key: offset}) -%}
     {{ return(offset) }}
 {%- endmacro %}
 
