@@ -215,6 +215,25 @@ def test_a_windowed_model_reads_its_window_start_once_a_load(replayed: dict):
     assert {k: n for k, n in offsets.items() if n > 2} == {}
 
 
+def test_a_load_lets_duckdb_compact_only_when_a_table_holds_a_quarter_deleted_rows(replayed: dict):
+    """storage_compaction (on-run-start, macros/storage.sql): every invocation of the replayed
+    month logs the table holding the most deleted rows, and turns DuckDB's vacuum off (a load
+    then rewrites only what it changed) unless that share is 25 % or more (DuckDB's default
+    vacuum, which compacts). Read from the replay's dbt.log files, oldest first."""
+    logs = sorted((replayed["work"] / "logs").glob("dbt.log*"), key=lambda p: p.stat().st_mtime)
+    text = "".join(p.read_text() for p in logs)
+    decisions = re.findall(r"\]: storage: (compacting|not compacting); most deleted rows: (\S+) ([\d.]+) %", text)
+    statements = re.findall(r"^(set global max_vacuum_tasks = 0|reset global max_vacuum_tasks)$", text, re.M)
+    assert len(decisions) >= 20 and len(statements) == len(decisions), (len(decisions), len(statements))
+    assert decisions[0] == ("not compacting", "none", "0.0")  # the first build: no table yet
+    for (decision, table, share), statement in zip(decisions, statements, strict=True):
+        compacts = float(share) >= 25
+        assert decision == ("compacting" if compacts else "not compacting"), (decision, table, share)
+        assert statement == ("reset global max_vacuum_tasks" if compacts else "set global max_vacuum_tasks = 0")
+        assert (table == "none") == (float(share) == 0)
+    assert {d for d, _, _ in decisions} == {"compacting", "not compacting"}
+
+
 def test_models_with_window_entities_read_only_those_entities(replayed: dict):
     """A windowed model configured with window entities (load_window_config:
     the chat and workforce models) recomputes from those entities' changes
