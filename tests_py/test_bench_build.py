@@ -29,6 +29,7 @@ from ccw.bench.build import (
     run_loads,
     split_last_day,
     split_statements,
+    storage_decision,
     summary_record,
 )
 from ccw.errors import CcwError
@@ -492,3 +493,28 @@ def test_a_load_with_no_new_files_is_reported_beside_the_days_load() -> None:
     record = summary_record(fig)
     assert record["empty_load_s"] == 9.0 and record["empty_load_share"] == 0.1087
     assert record["empty_load_changed_rows"] == 0
+
+
+def test_the_days_load_says_whether_it_compacted_storage(tmp_path: Path) -> None:
+    """The storage_compaction hook's decision (macros/storage.sql) is read from the load's
+    dbt.log (the last invocation's line) and quoted in the report; without one, nothing."""
+    logs = tmp_path / "logs_inc"
+    logs.mkdir()
+    assert storage_decision(logs) is None
+    (logs / "dbt.log").write_text(
+        "10:00:00.1 [info ] [MainThread]: storage: compacting; most deleted rows: marts.fct_contacts 31.0 % "
+        "(compacts from 25 %)\n10:00:00.2 [info ] [MainThread]: Concurrency: 2 threads\n"
+        "10:05:00.1 [info ] [MainThread]: storage: not compacting; most deleted rows: none 0.0 % "
+        "(compacts from 25 %)\n10:05:01.0 [debug] [MainThread]: set global max_vacuum_tasks = 0\n")
+    decision = storage_decision(logs)
+    assert decision == "storage: not compacting; most deleted rows: none 0.0 % (compacts from 25 %)"
+    fig = {"cores": 2, "memory": 2**30, "fmt": "csv", "finished_at": "2026-01-01 00:00", "load": {},
+           "raw": {"files": 1, "bytes": 1}, "row_counts": {}, "handwritten_s": 40.0, "full_s": 50.0,
+           "dbt_fixed_s": 4.0, "incremental_s": 14.0,
+           "incremental_profile": {"nodes": [["model.contact_center.fct_contacts", "model", 1.0]],
+                                   "by_type": {"model": [1, 1.0]}, "elapsed": 8.0}}
+    assert "logged `storage:" not in render_report(fig)
+    fig["incremental_storage"] = decision
+    assert f"The day's load logged `{decision}`." in render_report(fig)
+    assert summary_record(fig)["incremental_storage"] == decision
+

@@ -573,7 +573,8 @@ def summary_record(fig: dict[str, Any]) -> dict[str, Any]:
     keys = ("handwritten_s", "handwritten_cpu_s", "handwritten_peak_rss", "full_s", "full_cpu_s", "full_peak_rss",
             "models_s", "models_cpu_s", "models_peak_rss", "base_s", "incremental_s", "incremental_cpu_s",
             "incremental_peak_rss", "incremental_day", "incremental_changed_rows", "incremental_copy_s", "dbt_fixed_s",
-            "published_bytes", "empty_load_s", "empty_load_cpu_s", "empty_load_changed_rows", "empty_load_elapsed_s")
+            "published_bytes", "empty_load_s", "empty_load_cpu_s", "empty_load_changed_rows", "empty_load_elapsed_s",
+            "incremental_storage")
     record: dict[str, Any] = {
         "finished_at": fig.get("finished_at"), "days": raw.get("days"), "agents": raw.get("agents"),
         "format": fig.get("fmt"), "cores": fig.get("cores"), "raw_rows": sum((fig.get("row_counts") or {}).values()),
@@ -653,6 +654,30 @@ def empty_load_line(fig: dict[str, Any]) -> str | None:
             + f": its work is {100 * share:.1f} % of the full build's work{of_day}, counted as the day's share is. "
             "That part of a load does not shrink with the day's rows: the nodes' own cost in dbt, the table "
             "models rebuilt in full, the tests' and windows' scans.")
+
+
+STORAGE_DECISION = re.compile(r"\]: (storage: (?:not )?compacting; [^\n]*)")
+
+
+def storage_decision(log_path: Path) -> str | None:
+    """The last decision of the storage_compaction hook (macros/storage.sql) in a dbt log
+    folder's dbt.log: whether that invocation let DuckDB vacuum deleted rows. None without one."""
+    log = Path(log_path) / "dbt.log"
+    if not log.is_file():
+        return None
+    found = STORAGE_DECISION.findall(log.read_text(encoding="utf-8", errors="replace"))
+    return found[-1] if found else None
+
+
+def storage_line(fig: dict[str, Any]) -> str | None:
+    """The report's sentence on whether the day's load compacted storage (macros/storage.sql)."""
+    decision = fig.get("incremental_storage")
+    if not decision:
+        return None
+    return (f"The day's load logged `{decision}`. DuckDB vacuums deleted rows only on a load that starts "
+            "with some table holding 25 % or more of them; a load from a warehouse just built in full does "
+            "not; one that does (about one load in three at year scale) rewrites most of the tables it changes, "
+            "as every load did before (benchmarks/results.md, session 38).")
 
 
 def compute_ratios(fig: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -793,7 +818,7 @@ def render_report(fig: dict[str, Any]) -> str:
             "Incremental run: slowest nodes " + ", ".join(f"{uid.split('.', 2)[-1]} {t:.1f} s" for uid, _k, t in inc_prof["nodes"][:5]) + ".",
             "",
         ]
-        for line in (empty_load_line(fig), dbt_floor_line(fig), gil_line(fig)):
+        for line in (empty_load_line(fig), storage_line(fig), dbt_floor_line(fig), gil_line(fig)):
             if line:
                 lines += [line, ""]
     if fig.get("handwritten_statements"):
@@ -1130,6 +1155,7 @@ def bench_format(days: int, agents: int, seed: int, fmt: str, workdir: str | Non
             fig["incremental_copy_s"] = inc_runs[median]["copy_s"]
             fig["incremental_profile"] = profiles[median]
             fig["incremental_changed_rows"] = changed[0]
+            fig["incremental_storage"] = storage_decision(work / "logs_inc")
             _say(f"bench build: incremental day {fig['incremental_s']:.1f}s; a load with no new files ...")
             res = _run_worker("load with no new files", load_worker_args(inc_raw, wh, work), stream=verbose)
             _record_phase(fig, "empty_load", "load, no new files", res)
