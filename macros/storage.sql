@@ -74,9 +74,10 @@ select * from (
     dbt's elapsed on average (20-24 s; 8 of 9 pairs faster), 338 blocks
     written instead of 650. Three consecutive days (the third compacts,
     its ticket tables at 31 % deleted rows), two rounds: 67.3 s against
-    72.2 s for the three, the third 27.8 s against 22.8 s (means). A table holds at most that share of deleted rows plus what
-    one load deletes, which its scans read besides the live ones. A
-    full refresh writes every table anew and compacts anyway.
+    72.2 s for the three, the third 27.8 s against 22.8 s (means). A table
+    holds at most that share of deleted rows plus what one load deletes,
+    which its scans read besides the live ones. A full refresh writes
+    every table anew and compacts anyway.
     Logs its decision (info) with the table holding the most deleted rows. -#}
 {% macro storage_compaction() %}
     {% if execute %}
@@ -99,7 +100,7 @@ select * from (
     {%- if tables | length > 0 -%}
         {%- set counts = [] -%}
         {%- for schema, table, stored in tables -%}
-            {%- do counts.append("select '" ~ schema ~ "." ~ table ~ "' as name, " ~ stored
+            {%- do counts.append("select '" ~ sql_quote_text(schema ~ '.' ~ table) ~ "' as name, " ~ stored
                 ~ " as stored, count(*) as live from " ~ adapter.quote(schema) ~ "." ~ adapter.quote(table)) -%}
         {%- endfor -%}
         {%- set row = run_query("select name, (stored - live) / stored as share from ("

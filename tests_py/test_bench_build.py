@@ -517,4 +517,3 @@ def test_the_days_load_says_whether_it_compacted_storage(tmp_path: Path) -> None
     fig["incremental_storage"] = decision
     assert f"The day's load logged `{decision}`." in render_report(fig)
     assert summary_record(fig)["incremental_storage"] == decision
-

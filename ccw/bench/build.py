@@ -675,7 +675,7 @@ def storage_line(fig: dict[str, Any]) -> str | None:
     if not decision:
         return None
     return (f"The day's load logged `{decision}`. DuckDB vacuums deleted rows only on a load that starts "
-            "with some table holding 25 % or more of them; a load from a warehouse just built in full does "
+            "with some table holding the share it names or more of them; a load from a warehouse just built in full does "
             "not; one that does (about one load in three at year scale) costs a few seconds more than a load "
             "did before, the others a few less (benchmarks/results.md, session 38).")
 
